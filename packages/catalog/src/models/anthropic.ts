@@ -1,0 +1,67 @@
+import type { Model } from "../types.ts";
+import { endpoint, released } from "./defaults.ts";
+
+// Prices: integer nano-USD per token, from anthropic.com/pricing (base input/output;
+// cache reads/writes are not modelled here). All whole nanos.
+export const anthropicModels: Model[] = [
+  {
+    id: "anthropic/claude-sonnet-4",
+    name: "Anthropic: Claude Sonnet 4",
+    description: "Balanced Claude 4 model: strong coding and agentic tool use, hybrid reasoning.",
+    created: released("2025-05-22"),
+    contextLength: 200_000,
+    inputModalities: ["text", "image", "file"],
+    outputModalities: ["text"],
+    endpoints: [
+      endpoint("anthropic", {
+        upstreamModel: "claude-sonnet-4-20250514",
+        pricing: { prompt: 3000, completion: 15_000 }, // $3 / $15
+        quantization: "unknown",
+        contextLength: 200_000,
+        maxOutput: 64_000,
+        throughput: 60,
+        latencyMs: 1200,
+      }),
+    ],
+  },
+  {
+    id: "anthropic/claude-opus-4",
+    name: "Anthropic: Claude Opus 4",
+    description: "Anthropic's most capable Claude 4 model for long, complex agentic work.",
+    created: released("2025-05-22"),
+    contextLength: 200_000,
+    inputModalities: ["text", "image", "file"],
+    outputModalities: ["text"],
+    endpoints: [
+      endpoint("anthropic", {
+        upstreamModel: "claude-opus-4-20250514",
+        pricing: { prompt: 15_000, completion: 75_000 }, // $15 / $75
+        quantization: "unknown",
+        contextLength: 200_000,
+        maxOutput: 32_000,
+        throughput: 35,
+        latencyMs: 1800,
+      }),
+    ],
+  },
+  {
+    id: "anthropic/claude-3.5-haiku",
+    name: "Anthropic: Claude 3.5 Haiku",
+    description: "Anthropic's fast, low-cost model for everyday tasks.",
+    created: released("2024-11-04"),
+    contextLength: 200_000,
+    inputModalities: ["text", "image"],
+    outputModalities: ["text"],
+    endpoints: [
+      endpoint("anthropic", {
+        upstreamModel: "claude-3-5-haiku-20241022",
+        pricing: { prompt: 800, completion: 4000 }, // $0.80 / $4
+        quantization: "unknown",
+        contextLength: 200_000,
+        maxOutput: 8192,
+        throughput: 60,
+        latencyMs: 700,
+      }),
+    ],
+  },
+];

@@ -1,0 +1,51 @@
+import type { Model } from "../types.ts";
+import { endpoint, released, type EndpointSpec } from "./defaults.ts";
+
+/**
+ * Models served by the in-process mock upstream. Prices are small but non-zero so
+ * billing paths are exercised; mock-eu costs more than mock so price sorting is
+ * observable. upstreamModel is the slug after `mock/`.
+ */
+const usSpec = (slug: string): EndpointSpec => ({
+  upstreamModel: slug,
+  pricing: { prompt: 1000, completion: 2000 }, // $1 / $2 per M
+  quantization: "bf16",
+  contextLength: 131_072,
+  maxOutput: 16_384,
+  throughput: 100,
+  latencyMs: 50,
+});
+
+const euSpec = (slug: string): EndpointSpec => ({
+  upstreamModel: slug,
+  pricing: { prompt: 1500, completion: 3000 }, // $1.50 / $3 per M
+  quantization: "bf16",
+  contextLength: 131_072,
+  maxOutput: 16_384,
+  throughput: 80,
+  latencyMs: 80,
+});
+
+const mockModel = (slug: string, description: string, endpoints: Model["endpoints"]): Model => ({
+  id: `mock/${slug}`,
+  name: `Mock: ${slug}`,
+  description,
+  created: released("2025-01-01"),
+  contextLength: 131_072,
+  inputModalities: ["text"],
+  outputModalities: ["text"],
+  endpoints,
+});
+
+export const mockModels: Model[] = [
+  mockModel("echo", "Echoes the request; supports tools and JSON output. US and EU endpoints.", [
+    endpoint("mock", usSpec("echo")),
+    endpoint("mock-eu", euSpec("echo")),
+  ]),
+  mockModel("echo-eu-only", "Echo served only from the EU (ZDR) mock endpoint.", [
+    endpoint("mock-eu", euSpec("echo-eu-only")),
+  ]),
+  mockModel("echo-us-only", "Echo served only from the US mock endpoint (no ZDR).", [
+    endpoint("mock", usSpec("echo-us-only")),
+  ]),
+];

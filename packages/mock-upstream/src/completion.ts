@@ -1,0 +1,27 @@
+/** The non-streaming `chat.completion` object. */
+import type { CompletionMeta } from "./stream.ts";
+import type { Answer, Usage } from "./types.ts";
+
+export function completionBody(answer: Answer, usage: Usage, meta: CompletionMeta): Record<string, unknown> {
+  return {
+    id: meta.id,
+    object: "chat.completion",
+    created: meta.created,
+    model: meta.model,
+    system_fingerprint: "fp_mock",
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: "assistant",
+          content: answer.content,
+          refusal: null,
+          ...(answer.toolCall ? { tool_calls: [answer.toolCall] } : {}),
+        },
+        logprobs: null,
+        finish_reason: answer.finishReason,
+      },
+    ],
+    usage,
+  };
+}

@@ -1,0 +1,43 @@
+import type { UpstreamFailure } from "../types.ts";
+
+/**
+ * OpenAI-compatible error bodies → a classified failure. The upstream's own
+ * message is kept (it helps the developer), never its headers or our key.
+ */
+export function parseOpenAIError(status: number, bodyText: string, headers: Headers): UpstreamFailure {
+  let message = `Upstream returned HTTP ${status}`;
+  let providerCode: string | undefined;
+  try {
+    const body = JSON.parse(bodyText) as { error?: { message?: string; type?: string; code?: unknown } | string; message?: string };
+    if (typeof body.error === "string") message = body.error;
+    else if (body.error?.message) message = body.error.message;
+    else if (body.message) message = body.message;
+    const code = typeof body.error === "object" ? (body.error.code ?? body.error.type) : undefined;
+    if (typeof code === "string") providerCode = code;
+  } catch {
+    // not JSON: keep the generic message
+  }
+  return classify(status, message, headers, providerCode);
+}
+
+export function classify(upstreamStatus: number, message: string, headers: Headers, providerCode?: string): UpstreamFailure {
+  const retryAfter = parseRetryAfter(headers.get("retry-after"));
+  const base = { message, upstreamStatus, ...(providerCode ? { providerCode } : {}), ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}) };
+  if (upstreamStatus === 429) return { ...base, status: 429, retryable: true };
+  if (upstreamStatus === 408) return { ...base, status: 408, retryable: true };
+  if (upstreamStatus >= 500) return { ...base, status: upstreamStatus === 503 ? 503 : 502, retryable: true };
+  // A rejected hosted key or unknown upstream model is our configuration problem, not the
+  // caller's: report 502 and try another endpoint.
+  if (upstreamStatus === 401 || upstreamStatus === 403 || upstreamStatus === 404) return { ...base, status: 502, retryable: true };
+  if (upstreamStatus === 413) return { ...base, status: 413, retryable: false };
+  if (upstreamStatus === 402) return { ...base, status: 502, retryable: true };
+  return { ...base, status: 400, retryable: false };
+}
+
+function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}

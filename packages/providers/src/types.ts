@@ -1,0 +1,82 @@
+import type { ApiFormat } from "@switchyard/catalog";
+import type { AssistantMessage, ChatCompletionRequest, FinishReason, ToolCallDelta } from "@switchyard/schemas";
+
+/**
+ * The narrow interface every provider adapter implements. An adapter is pure:
+ * it builds the upstream Request and translates what comes back; the gateway
+ * does the I/O, the failover and the billing.
+ */
+
+/** Where and as what a request goes upstream. */
+export interface UpstreamTarget {
+  baseUrl: string;
+  apiKey?: string;
+  /** The model id in the provider's own API. */
+  upstreamModel: string;
+  /** Default for `max_tokens` where the provider requires one (Anthropic). */
+  maxOutput?: number;
+}
+
+/** Token counts as the upstream reported them. */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens?: number;
+  cacheWriteTokens?: number;
+  reasoningTokens?: number;
+}
+
+/** A complete (non-streamed) answer, in OpenAI terms. */
+export interface ParsedCompletion {
+  message: AssistantMessage;
+  finishReason: FinishReason | null;
+  nativeFinishReason: string | null;
+  usage: TokenUsage | null;
+}
+
+/** One step of a streamed answer, in OpenAI terms. */
+export type StreamEvent =
+  | {
+      type: "delta";
+      delta: { role?: "assistant"; content?: string; tool_calls?: ToolCallDelta[] };
+      finishReason?: FinishReason | null;
+      nativeFinishReason?: string | null;
+    }
+  | { type: "usage"; usage: TokenUsage }
+  /** The upstream said, inside its stream, that it failed. */
+  | { type: "error"; failure: UpstreamFailure }
+  /** The upstream said the stream is complete (OpenAI `[DONE]`, Anthropic `message_stop`, …). */
+  | { type: "done" };
+
+/** A failed upstream call, classified. */
+export interface UpstreamFailure {
+  /** The gateway status to report: 400, 401, 402, 404, 408, 413, 429, 502, 503. */
+  status: number;
+  message: string;
+  /** Worth trying the next endpoint (429, 5xx, timeouts, overload). */
+  retryable: boolean;
+  retryAfterSeconds?: number;
+  /** The provider's own error type/code, for metadata. */
+  providerCode?: string;
+  /** The HTTP status the upstream answered, if any. */
+  upstreamStatus?: number;
+}
+
+/** One server-sent event as read off the wire. */
+export interface SseEvent {
+  event?: string;
+  data: string;
+}
+
+/** Turns SSE events into stream events; stateful per stream (tool-call indices, usage). */
+export interface StreamParser {
+  push(event: SseEvent): StreamEvent[];
+}
+
+export interface ProviderAdapter {
+  format: ApiFormat;
+  buildRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): Request;
+  parseCompletion(body: unknown): ParsedCompletion;
+  createStreamParser(): StreamParser;
+  parseError(status: number, bodyText: string, headers: Headers): UpstreamFailure;
+}

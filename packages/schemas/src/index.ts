@@ -1,0 +1,4 @@
+export * from "./errors.ts";
+export * from "./chat-request.ts";
+export * from "./chat-response.ts";
+export * from "./validation.ts";

@@ -1,0 +1,84 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+
+/**
+ * Runs the real gateway under `wrangler dev` (workerd) with its own local D1,
+ * migrated and seeded exactly as the README's quick start does.
+ */
+const root = resolve(import.meta.dirname, "../..");
+const wrangler = join(root, "node_modules/.bin/wrangler");
+const run = promisify(execFile);
+const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", NO_UPDATE_NOTIFIER: "1" };
+
+export interface RunningGateway {
+  url: string;
+  apiKey: string;
+  stateDir: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => ok(port));
+    });
+    server.on("error", fail);
+  });
+}
+
+export async function startGateway(vars: Record<string, string> = {}): Promise<RunningGateway> {
+  const stateDir = mkdtempSync(join(tmpdir(), "switchyard-e2e-"));
+  const persist = ["--persist-to", stateDir];
+  await run(wrangler, ["d1", "migrations", "apply", "DB", "--local", ...persist], { cwd: root, env: quietEnv });
+  const { stdout: seedSql } = await run("node", ["scripts/seed.mjs"], { cwd: root });
+  writeFileSync(join(stateDir, "seed.sql"), seedSql);
+  await run(wrangler, ["d1", "execute", "DB", "--local", ...persist, "--file", join(stateDir, "seed.sql")], { cwd: root, env: quietEnv });
+  const { stdout: apiKey } = await run("node", ["scripts/demo-key.mjs"], { cwd: root });
+
+  const port = await freePort();
+  const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  const child: ChildProcess = spawn(
+    wrangler,
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--log-level", "warn", "--show-interactive-dev-session=false", ...persist, ...varArgs],
+    { cwd: root, env: quietEnv, stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, child, () => output);
+  return {
+    url,
+    apiKey,
+    stateDir,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        process.kill(-child.pid!, "SIGTERM");
+        await new Promise((ok) => child.once("exit", ok));
+      }
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output()}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+  throw new Error(`wrangler dev did not become healthy:\n${output()}`);
+}

@@ -1,0 +1,85 @@
+import { startMockUpstream } from "@switchyard/mock-upstream/node";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningGateway, startGateway } from "./gateway-process.ts";
+
+/**
+ * The whole path: the unmodified `openai` npm client → wrangler dev (workerd,
+ * local D1) → the mock provider as a real HTTP server on loopback.
+ */
+let gateway: RunningGateway;
+let upstream: Awaited<ReturnType<typeof startMockUpstream>>;
+let client: OpenAI;
+
+beforeAll(async () => {
+  upstream = await startMockUpstream();
+  gateway = await startGateway({ PROVIDER_BASE_URLS: JSON.stringify({ mock: upstream.url, "mock-eu": upstream.url }) });
+  client = new OpenAI({ baseURL: `${gateway.url}/api/v1`, apiKey: gateway.apiKey, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await upstream?.close();
+});
+
+describe("the openai client through the gateway", () => {
+  it("non-streaming", async () => {
+    const completion = await client.chat.completions.create({ model: "mock/echo", messages: [{ role: "user", content: "hi" }] });
+    expect(completion.choices[0]!.message.content).toBe("Echo: hi");
+    expect(completion.usage!.total_tokens).toBeGreaterThan(0);
+    expect((completion.usage as any).cost).toBeGreaterThan(0);
+    // the request reached the mock server over HTTP, with the gateway's own fields stripped
+    const seen = upstream.requests.at(-1)!.body as any;
+    expect(seen.model).toBe("echo");
+    expect(seen).not.toHaveProperty("provider");
+  });
+
+  it("streaming", async () => {
+    const stream = await client.chat.completions.create({
+      model: "mock/echo",
+      messages: [{ role: "user", content: "stream this answer" }],
+      stream: true,
+    });
+    let text = "";
+    let usage: any;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta?.content ?? "";
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text).toBe("Echo: stream this answer");
+    expect(usage.cost).toBeGreaterThan(0);
+  });
+
+  it("a tool call round trip", async () => {
+    const tools: OpenAI.ChatCompletionTool[] = [
+      { type: "function", function: { name: "lookup_order", parameters: { type: "object", properties: { order_id: { type: "string" } }, required: ["order_id"] } } },
+    ];
+    const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "where is my order?" }];
+    const first = await client.chat.completions.create({ model: "mock/echo", messages, tools });
+    const call = first.choices[0]!.message.tool_calls![0]! as OpenAI.ChatCompletionMessageFunctionToolCall;
+    expect(first.choices[0]!.finish_reason).toBe("tool_calls");
+    expect(call.function.name).toBe("lookup_order");
+    messages.push(first.choices[0]!.message, { role: "tool", tool_call_id: call.id, content: "shipped yesterday" });
+    const second = await client.chat.completions.create({ model: "mock/echo", messages, tools });
+    expect(second.choices[0]!.message.content).toContain("shipped yesterday");
+  });
+
+  it("response_format json_schema", async () => {
+    const completion = await client.chat.completions.create({
+      model: "mock/echo",
+      messages: [{ role: "user", content: "a city" }],
+      response_format: {
+        type: "json_schema",
+        json_schema: { name: "city", schema: { type: "object", properties: { name: { type: "string" }, population: { type: "number" } }, required: ["name"] } },
+      },
+    });
+    const parsed = JSON.parse(completion.choices[0]!.message.content!);
+    expect(typeof parsed.name).toBe("string");
+  });
+
+  it("surfaces gateway errors as the client's typed errors", async () => {
+    await expect(client.chat.completions.create({ model: "nobody/nothing", messages: [{ role: "user", content: "x" }] })).rejects.toMatchObject({ status: 404 });
+    const badKey = new OpenAI({ baseURL: `${gateway.url}/api/v1`, apiKey: "sk-sy-v1-not-a-real-key-000000", maxRetries: 0 });
+    await expect(badKey.chat.completions.create({ model: "mock/echo", messages: [{ role: "user", content: "x" }] })).rejects.toMatchObject({ status: 401 });
+  });
+});

@@ -1,0 +1,37 @@
+import type { KeyRecord } from "./key-lookup.ts";
+
+/**
+ * Keys cached in the isolate so that a request does not wait on D1.
+ * A revoked or changed key takes effect within KEY_CACHE_TTL_MS.
+ */
+export const KEY_CACHE_TTL_MS = 10_000;
+const MAX_ENTRIES = 10_000;
+
+interface Entry {
+  record: KeyRecord | null;
+  expires: number;
+}
+
+const cache = new Map<string, Entry>();
+
+export async function cachedKey(
+  hash: string,
+  load: () => Promise<KeyRecord | null>,
+  now = Date.now(),
+): Promise<KeyRecord | null> {
+  const hit = cache.get(hash);
+  if (hit && hit.expires > now) return hit.record;
+  const record = await load();
+  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  cache.set(hash, { record, expires: now + KEY_CACHE_TTL_MS });
+  return record;
+}
+
+/** Drops a key at once in this isolate (other isolates follow within the TTL). */
+export function forgetKey(hash: string): void {
+  cache.delete(hash);
+}
+
+export function clearKeyCache(): void {
+  cache.clear();
+}

@@ -1,0 +1,139 @@
+import { encodeSse, SseDecoder, type StreamEvent, type TokenUsage } from "@switchyard/providers";
+import type { ChatCompletionChunk, FinishReason } from "@switchyard/schemas";
+import type { Committed } from "./failover.ts";
+import { costOf, type GenerationOutcome, usageBody } from "./generation.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * A streamed answer, forwarded chunk by chunk as the upstream sends it (each
+ * write is awaited, so nothing is read from the upstream faster than the client takes it).
+ * The stream is complete only when the upstream says so; a cut or an in-stream
+ * error ends it with an OpenRouter error event, and the outcome is an error,
+ * which is never billed. A client that goes away cancels the upstream read.
+ */
+export function streamResponse(
+  committed: Committed,
+  start: Pick<GenerationOutcome, "id" | "startedAt">,
+  onEnd: (outcome: GenerationOutcome) => Promise<void>,
+): { body: ReadableStream<Uint8Array>; ended: Promise<void> } {
+  const { planned, adapter, provider, response, attempts } = committed;
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  const sse = new SseDecoder();
+  const parser = adapter.createStreamParser();
+  const created = Math.floor(start.startedAt / 1000);
+
+  let usage: TokenUsage | null = null;
+  let finishReason: FinishReason | null = null;
+  let firstTokenAt: number | undefined;
+
+  const chunk = (fields: Partial<ChatCompletionChunk>): Uint8Array =>
+    encoder.encode(
+      encodeSse(JSON.stringify({ id: start.id, object: "chat.completion.chunk", created, model: planned.model.id, provider: provider.name, choices: [], ...fields })),
+    );
+
+  const finish = (status: GenerationOutcome["status"], errorCode?: number): Promise<void> => {
+    const complete = status === "success";
+    return onEnd({
+      ...start,
+      model: planned.model,
+      endpoint: planned.endpoint,
+      provider,
+      status,
+      ...(errorCode ? { errorCode } : {}),
+      usage,
+      costNanos: complete ? costOf(planned.endpoint, usage) : 0n,
+      finishReason,
+      streamed: true,
+      ...(firstTokenAt ? { firstTokenAt } : {}),
+      endedAt: Date.now(),
+      attempts,
+    });
+  };
+
+  /** Translates upstream events; says whether the upstream declared the stream complete or failed. */
+  const translate = (events: StreamEvent[], out: Uint8Array[]): "done" | "error" | "more" => {
+    for (const event of events) {
+      if (event.type === "delta") {
+        firstTokenAt ??= Date.now();
+        if (event.finishReason) finishReason = event.finishReason;
+        out.push(
+          chunk({
+            choices: [{ index: 0, delta: event.delta, finish_reason: event.finishReason ?? null, native_finish_reason: event.nativeFinishReason ?? null, logprobs: null }],
+          }),
+        );
+      } else if (event.type === "usage") {
+        usage = event.usage;
+      } else if (event.type === "error") {
+        out.push(errorChunk(event.failure.status, event.failure.message));
+        return "error";
+      } else {
+        return "done";
+      }
+    }
+    return "more";
+  };
+
+  const errorChunk = (code: number, message: string) =>
+    chunk({ error: { code, message }, choices: [{ index: 0, delta: { content: "" }, finish_reason: "error", native_finish_reason: null }] });
+
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+
+  const pump = async () => {
+    for (;;) {
+      let read: ReadableStreamReadResult<Uint8Array>;
+      try {
+        read = await reader.read();
+      } catch {
+        await writer.write(errorChunk(502, `Provider ${provider.name} stream failed before it was complete`));
+        return "error" as const;
+      }
+      const raw = read.done ? sse.flush() : sse.push(decoder.decode(read.value, { stream: true }));
+      const out: Uint8Array[] = [];
+      const state = translate(raw.flatMap((e) => parser.push(e)), out);
+      // One write per upstream read: chunks reach the client as they arrive, and
+      // waiting on each write is the backpressure that paces the upstream read.
+      if (out.length) await writer.write(out.length === 1 ? out[0]! : concat(out));
+      if (state === "done") {
+        await writer.write(concat([chunk({ usage: usageBody(usage, costOf(planned.endpoint, usage)) }), DONE]));
+        return "success" as const;
+      }
+      if (state === "error") return "error" as const;
+      if (read.done) {
+        await writer.write(errorChunk(502, `Provider ${provider.name} ended the stream before it was complete`));
+        return "error" as const;
+      }
+    }
+  };
+
+  const ended = pump().then(
+    async (status) => {
+      if (status === "error") await writer.write(DONE).catch(() => {});
+      await writer.close().catch(() => {});
+      void reader.cancel().catch(() => {}); // nothing after the end matters; free the connection
+      await finish(status, status === "error" ? 502 : undefined);
+    },
+    // A write failed: the client went away. Stop reading from the provider.
+    async () => {
+      void reader.cancel().catch(() => {});
+      await finish("cancelled", 499);
+    },
+  );
+  return { body: readable, ended };
+}
+
+const DONE = encoder.encode(encodeSse("[DONE]"));
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const p of parts) size += p.byteLength;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out;
+}
