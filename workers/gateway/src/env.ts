@@ -1,6 +1,8 @@
 /** Bindings and configuration of the gateway worker (see wrangler.toml). */
 export interface Env {
   DB: D1Database;
+  /** One AccountSpend per account: reserves and settles spend (accounts/spend/account-spend.ts). */
+  ACCOUNT_SPEND: DurableObjectNamespace<import("./accounts/spend/account-spend.ts").AccountSpend>;
   /** JSON map provider slug → base URL, overriding the catalog (tests, benchmarks, self-hosted upstreams). */
   PROVIDER_BASE_URLS?: string;
   /** Largest request body accepted, in bytes. */
