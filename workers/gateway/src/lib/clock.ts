@@ -1,23 +1,20 @@
 /**
  * The gateway's clock for everything time-based in accounts: key expiry, the key
- * cache TTL, limit windows, ledger timestamps. Tests move it (reset windows, TTLs)
- * instead of sleeping; production never touches it.
+ * cache TTL, limit windows, balance snapshot ages, ledger timestamps. Tests stop
+ * it at a chosen time (reset windows, TTLs) instead of sleeping; production never
+ * touches it.
  */
-let offsetMs = 0;
+let frozenAt: number | null = null;
 
 export function now(): number {
-  return Date.now() + offsetMs;
+  return frozenAt ?? Date.now();
 }
 
-/** Tests only: makes now() return `at` (and run on from there). */
+/** Tests only: now() returns `at` until moved again or reset. */
 export function setNowForTests(at: number): void {
-  offsetMs = at - Date.now();
-}
-
-export function advanceClockForTests(ms: number): void {
-  offsetMs += ms;
+  frozenAt = at;
 }
 
 export function resetClockForTests(): void {
-  offsetMs = 0;
+  frozenAt = null;
 }

@@ -4,8 +4,12 @@ import worker from "../../src/index.ts";
 /**
  * Calls the gateway in-process with a real execution context, then waits for
  * everything it deferred with waitUntil (settlement), so tests see the D1 state.
+ * `env` overrides bindings for this call (e.g. a D1 that counts its queries).
  */
-export async function call(path: string, init: RequestInit & { json?: unknown; key?: string } = {}): Promise<Response> {
+export async function call(
+  path: string,
+  init: RequestInit & { json?: unknown; key?: string; env?: Partial<typeof env> } = {},
+): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.key) headers.set("authorization", `Bearer ${init.key}`);
   let body = init.body;
@@ -14,10 +18,21 @@ export async function call(path: string, init: RequestInit & { json?: unknown; k
     body = JSON.stringify(init.json);
   }
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`http://gateway.test${path}`, { ...init, headers, body }), env, ctx);
+  const bindings = init.env ? { ...env, ...init.env } : env;
+  const response = await worker.fetch(new Request(`http://gateway.test${path}`, { ...init, headers, body }), bindings, ctx);
   const text = await response.text();
   await waitOnExecutionContext(ctx);
   return new Response(text, { status: response.status, headers: response.headers });
+}
+
+/** A chat completion on mock/echo (priced $1/M prompt, $2/M completion tokens). */
+export function chat(key: string, content = "hello", extra: Record<string, unknown> = {}): Promise<Response> {
+  return call("/api/v1/chat/completions", { method: "POST", key, json: { model: "mock/echo", messages: [{ role: "user", content }], ...extra } });
+}
+
+/** The body of a JSON response, untyped (tests assert on its shape). */
+export async function json(res: Response): Promise<any> {
+  return res.json();
 }
 
 export async function balanceOf(accountId: string): Promise<number> {
@@ -28,6 +43,23 @@ export async function balanceOf(accountId: string): Promise<number> {
 export async function ledgerSum(accountId: string): Promise<number> {
   const row = await env.DB.prepare("SELECT COALESCE(SUM(amount_nanos), 0) AS s FROM ledger_entries WHERE account_id = ?").bind(accountId).first<{ s: number }>();
   return row?.s ?? 0;
+}
+
+/** A D1 binding that counts the queries made through it. */
+export function countingD1(db: D1Database): { db: D1Database; queries: () => number } {
+  let n = 0;
+  const counted = new Set(["prepare", "batch", "exec"]);
+  const proxy = new Proxy(db, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        if (counted.has(String(prop))) n++;
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { db: proxy, queries: () => n };
 }
 
 /** Parses an SSE body into its data payloads. */
