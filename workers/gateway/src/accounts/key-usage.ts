@@ -20,13 +20,14 @@ export const NO_USAGE: KeyUsage = { total: 0, daily: 0, weekly: 0, monthly: 0 };
  * cheap through the (api_key_id, created_at) index.
  */
 export function keyUsageFields(at: number) {
-  const since = (start: number): SQL<number> =>
-    sql<number>`COALESCE(-SUM(CASE WHEN ${ledgerEntries.createdAt} >= ${start} THEN ${ledgerEntries.amountNanos} END), 0)`;
+  // Aliased: D1 returns rows keyed by column name, and the three window sums differ only in their parameters.
+  const since = (start: number, alias: string): SQL.Aliased<number> =>
+    sql<number>`COALESCE(-SUM(CASE WHEN ${ledgerEntries.createdAt} >= ${start} THEN ${ledgerEntries.amountNanos} END), 0)`.as(alias);
   return {
-    total: sql<number>`COALESCE(-SUM(${ledgerEntries.amountNanos}), 0)`,
-    daily: since(windowStart("daily", at)),
-    weekly: since(windowStart("weekly", at)),
-    monthly: since(windowStart("monthly", at)),
+    total: sql<number>`COALESCE(-SUM(${ledgerEntries.amountNanos}), 0)`.as("usage_total"),
+    daily: since(windowStart("daily", at), "usage_daily"),
+    weekly: since(windowStart("weekly", at), "usage_weekly"),
+    monthly: since(windowStart("monthly", at), "usage_monthly"),
   };
 }
 
