@@ -8,7 +8,7 @@ import { BALANCE_TTL_MS, REFUSAL_RECHECK_MS, RESERVATION_TTL_MS } from "../src/a
 import { costBoundNanos } from "../src/accounts/spend/cost-bound.ts";
 import type { ReserveRequest, Settlement } from "../src/accounts/spend/types.ts";
 import { resetClockForTests, setNowForTests } from "../src/lib/clock.ts";
-import { balanceOf, chat, json } from "./setup/call.ts";
+import { balanceOf, call, chat, json } from "./setup/call.ts";
 import { addCredits, seedTenant, type SeededTenant } from "./setup/seed.ts";
 
 afterEach(resetClockForTests);
@@ -95,6 +95,20 @@ describe("reserve → settle or release", () => {
     }
     expect(await balanceOf(t.accountId)).toBe(bound + 200_000);
     expect((await ask(t.key)).status).toBe(200);
+  });
+});
+
+describe("when the spend object cannot be reached", () => {
+  it("the request is refused with a retryable 503, never sent upstream unguarded", async () => {
+    const t = await seedTenant("spend-down");
+    const unreachable = {
+      idFromName: (name: string) => env.ACCOUNT_SPEND.idFromName(name),
+      get: () => ({ reserve: async () => Promise.reject(new Error("Durable Object reset")) }),
+    } as unknown as typeof env.ACCOUNT_SPEND;
+    const res = await call("/api/v1/chat/completions", { method: "POST", key: t.key, json: { model: MODEL, messages: [{ role: "user", content: "x" }] }, env: { ACCOUNT_SPEND: unreachable } });
+    expect(res.status).toBe(503);
+    expect((await json(res)).error.code).toBe(503);
+    expect(await count("SELECT COUNT(*) AS n FROM generations WHERE account_id = ?", t.accountId)).toBe(0);
   });
 });
 

@@ -2,7 +2,7 @@ import { GatewayError } from "@switchyard/schemas";
 import type { Env } from "../../env.ts";
 import { now } from "../../lib/clock.ts";
 import type { AuthContext } from "../auth.ts";
-import type { ReserveResult, Settlement } from "./types.ts";
+import type { ReserveRequest, ReserveResult, Settlement } from "./types.ts";
 
 /** The account's spend Durable Object: one per account, wherever its requests come from. */
 export function spendFor(env: Env, accountId: string) {
@@ -15,8 +15,7 @@ export function spendFor(env: Env, accountId: string) {
  * trip, no D1 round trip in the common case.
  */
 export async function reserveSpend(env: Env, auth: AuthContext, reservationId: string, amountNanos: bigint, at = now()): Promise<void> {
-  // (cast: the RPC stub's mapped type loses the union's refusal branch)
-  const result = (await spendFor(env, auth.accountId).reserve({
+  const request: ReserveRequest = {
     accountId: auth.accountId,
     reservationId,
     amountNanos: toSafeNumber(amountNanos),
@@ -26,7 +25,16 @@ export async function reserveSpend(env: Env, auth: AuthContext, reservationId: s
     workspaceId: auth.workspaceId,
     workspaceBudgetNanos: auth.monthlyBudgetNanos,
     now: at,
-  })) as ReserveResult;
+  };
+  let result: ReserveResult;
+  try {
+    // (cast: the RPC stub's mapped type loses the union's refusal branch)
+    result = (await spendFor(env, auth.accountId).reserve(request)) as ReserveResult;
+  } catch (error) {
+    // Without a reserve nothing goes upstream: a retryable 503, never a 500 and never unguarded spend.
+    console.error("spend reserve failed", error instanceof Error ? error.message : "");
+    throw new GatewayError(503, "Could not check this account's credits just now; retry shortly.");
+  }
   if (!result.ok) throw new GatewayError(result.status, result.message, result.metadata);
 }
 
@@ -34,8 +42,26 @@ export async function releaseSpend(env: Env, auth: AuthContext, reservationId: s
   await spendFor(env, auth.accountId).release(reservationId);
 }
 
+const SETTLE_ATTEMPTS = 3;
+
+/**
+ * Hands a finished request to the spend object. Retried on a failed round trip
+ * (settling is idempotent); once accepted, the object itself makes sure it
+ * reaches D1.
+ */
 export async function settleSpend(env: Env, settlement: Settlement): Promise<void> {
-  await spendFor(env, settlement.accountId).settle(settlement);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await spendFor(env, settlement.accountId).settle(settlement);
+      return;
+    } catch (error) {
+      if (attempt === SETTLE_ATTEMPTS) {
+        console.error("settlement not delivered", settlement.reservationId, error instanceof Error ? error.message : "");
+        throw error;
+      }
+      await new Promise((ok) => setTimeout(ok, 100 * attempt));
+    }
+  }
 }
 
 function toSafeNumber(nanos: bigint): number {
