@@ -24,3 +24,8 @@ export function toStoredNanos(nanos: bigint): number {
   if (!Number.isSafeInteger(n)) throw new RangeError(`amount ${nanos} is outside the safe integer range`);
   return n;
 }
+
+/** Whole cents as a dollar label: 1080 → "$10.80". */
+export function formatCents(cents: number): string {
+  return `$${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
+}

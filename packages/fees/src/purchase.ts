@@ -1,4 +1,4 @@
-import { divideRoundHalfUp } from "./money.ts";
+import { divideRoundHalfUp, formatCents } from "./money.ts";
 
 /**
  * Credit purchases. The buyer pays A + fee and receives A in credits:
@@ -32,7 +32,7 @@ export function purchaseFeeCents(creditsCents: bigint | number): bigint {
 export function purchaseAmountProblem(creditsCents: unknown, bounds: PurchaseBounds = DEFAULT_PURCHASE_BOUNDS): string | null {
   if (typeof creditsCents !== "number" || !Number.isSafeInteger(creditsCents)) return "amount_cents must be a whole number of cents";
   if (creditsCents < bounds.minCents || creditsCents > bounds.maxCents) {
-    return `amount_cents must be between ${bounds.minCents} and ${bounds.maxCents} (USD ${centsLabel(bounds.minCents)} to ${centsLabel(bounds.maxCents)})`;
+    return `amount_cents must be between ${bounds.minCents} and ${bounds.maxCents} (USD ${formatCents(bounds.minCents)} to ${formatCents(bounds.maxCents)})`;
   }
   return null;
 }
@@ -46,8 +46,4 @@ export function purchaseQuote(creditsCents: number): PurchaseQuote {
 export function purchaseBoundsFrom(min: string | undefined, max: string | undefined): PurchaseBounds {
   const parse = (v: string | undefined, fallback: number) => (v && /^\d+$/.test(v) ? Number(v) : fallback);
   return { minCents: parse(min, DEFAULT_PURCHASE_BOUNDS.minCents), maxCents: parse(max, DEFAULT_PURCHASE_BOUNDS.maxCents) };
-}
-
-function centsLabel(cents: number): string {
-  return `$${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
 }
