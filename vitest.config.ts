@@ -47,6 +47,8 @@ export default defineConfig(async () => {
               },
             }),
           ],
+          // The stripe package ships source maps without their sources: vite warns once per file.
+          logLevel: "error" as const,
           test: {
             name: "billing",
             include: ["workers/billing/test/**/*.test.ts"],
