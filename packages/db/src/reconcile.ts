@@ -1,6 +1,6 @@
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { accountBalances, accounts, ledgerEntries } from "./schema.ts";
+import { accountBalances, ledgerEntries } from "./schema.ts";
 
 /** An account's running balance against the sum of its ledger: they must be equal. */
 export interface Reconciliation {
@@ -17,7 +17,8 @@ const ledgerSumOf = (accountId: unknown) =>
  * Proves (or disproves) that an account's balance is derivable from its ledger:
  * balance_nanos == SUM(ledger_entries.amount_nanos). Both sides are read in one
  * SQL statement, so one consistent snapshot: a settlement in flight cannot make
- * a false alarm. A missing balance row counts as 0.
+ * a false alarm. A missing balance row counts as 0. (Every account at once:
+ * billing's `reconcile`, @switchyard/billing/reconcile.)
  */
 export async function reconcileAccount(db: D1Database, accountId: string): Promise<Reconciliation> {
   const rows = await drizzle(db)
@@ -26,17 +27,4 @@ export async function reconcileAccount(db: D1Database, accountId: string): Promi
   const ledgerSum = rows[0]?.ledgerSum ?? 0;
   const balance = rows[0]?.balance ?? 0;
   return { accountId, ledgerSum, balance, ok: ledgerSum === balance };
-}
-
-/** Every account, reconciled in one statement; the ones with ok=false need a look. */
-export async function reconcileAllAccounts(db: D1Database): Promise<Reconciliation[]> {
-  const rows = await drizzle(db)
-    .select({
-      accountId: accounts.id,
-      ledgerSum: ledgerSumOf(accounts.id),
-      balance: sql<number>`COALESCE(${accountBalances.balanceNanos}, 0)`,
-    })
-    .from(accounts)
-    .leftJoin(accountBalances, eq(accountBalances.accountId, accounts.id));
-  return rows.map((r) => ({ ...r, ok: r.ledgerSum === r.balance }));
 }

@@ -30,6 +30,14 @@ describe("the reserve: the most a request can cost", () => {
     expect(costBoundNanos(plan("mock/echo-us-only"), r)).toBe(BigInt(131_072 * 1000 + 1 * 2000));
   });
 
+  it("an attempt with the workspace's own key (BYOK) can cost at most the 5 % fee on its bound", () => {
+    const r = request({ max_tokens: 50 });
+    const hosted = plan("mock/echo-us-only");
+    const byok = hosted.map((p) => ({ ...p, byok: { apiKey: "sk-own" } }));
+    expect(costBoundNanos(byok, r)).toBe((costBoundNanos(hosted, r) * 5n + 50n) / 100n);
+    expect(costBoundNanos([...byok, ...hosted], r)).toBe(costBoundNanos(hosted, r)); // may fall back to hosted credits
+  });
+
   it("tools and response_format count towards the prompt", () => {
     const plain = request({ max_tokens: 1 });
     const withTools = request({ max_tokens: 1, tools: [{ type: "function", function: { name: "lookup", parameters: { type: "object" } } }] });

@@ -1,4 +1,4 @@
-import { reconcileAccount, reconcileAllAccounts, schema } from "@switchyard/db";
+import { reconcileAccount, schema } from "@switchyard/db";
 import { env } from "cloudflare:test";
 import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
@@ -36,14 +36,12 @@ describe("schema and migrations, from an empty database", () => {
 });
 
 describe("reconcile", () => {
-  it("proves balance == SUM(ledger), and finds an account where it does not hold", async () => {
+  it("proves balance == SUM(ledger), and says so when it does not hold", async () => {
     const good = await seedTenant("reconcile-good", 5_000);
     const bad = await seedTenant("reconcile-bad", 5_000);
     await env.DB.prepare("UPDATE account_balances SET balance_nanos = balance_nanos + 1 WHERE account_id = ?").bind(bad.accountId).run();
     expect(await reconcileAccount(env.DB, bad.accountId)).toEqual({ accountId: bad.accountId, ledgerSum: 5_000, balance: 5_001, ok: false });
-    const all = await reconcileAllAccounts(env.DB);
-    expect(all.find((r) => r.accountId === good.accountId)).toMatchObject({ ok: true, balance: 5_000 });
-    expect(all.filter((r) => !r.ok).map((r) => r.accountId)).toEqual([bad.accountId]);
+    expect(await reconcileAccount(env.DB, good.accountId)).toEqual({ accountId: good.accountId, ledgerSum: 5_000, balance: 5_000, ok: true });
   });
 
   it("an account with no ledger and no balance row reconciles at zero", async () => {

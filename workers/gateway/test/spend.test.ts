@@ -158,6 +158,7 @@ describe("the AccountSpend Durable Object", () => {
     accountId: t.accountId,
     keyId: t.keyId,
     usedAt: Date.now(),
+    byok: null,
     generation: { id, accountId: t.accountId, workspaceId: t.workspaceId, apiKeyId: t.keyId, model: "mock/echo", status: "success", costNanos: debit, createdAt: Date.now() },
     entries: [
       { accountId: t.accountId, workspaceId: t.workspaceId, apiKeyId: t.keyId, kind: "usage", amountNanos: -debit, idempotencyKey: `usage:${id}`, generationId: id, createdAt: Date.now() },
@@ -172,6 +173,22 @@ describe("the AccountSpend Durable Object", () => {
     await spend.settle(settlementOf(t, "gen-a", 1_500)); // the provider reported more than the bound
     expect(await balanceOf(t.accountId)).toBe(-500);
     expect(await spend.reserve(reserveOf(t, "gen-c", 0))).toMatchObject({ ok: false, status: 402 });
+    expect((await reconcileAccount(env.DB, t.accountId)).ok).toBe(true);
+  });
+
+  it("a BYOK settlement past the free million moves the held balance by exactly the fee billing's rules charged", async () => {
+    const t = await seedTenant("byok-fee-memory", 100_000);
+    const spend = stubOf(t);
+    const startedAt = Date.parse("2031-07-15T12:00:00Z");
+    await env.DB.prepare("INSERT INTO byok_monthly_usage (account_id, month, requests) VALUES (?, '2031-07', 1000000)").bind(t.accountId).run();
+    expect(await spend.reserve(reserveOf(t, "gen-byok", 5_000))).toEqual({ ok: true });
+    await spend.settle({ ...settlementOf(t, "gen-byok", 0), entries: [], byok: { startedAt, hostedCostNanos: 40_000 } });
+    expect(await balanceOf(t.accountId)).toBe(98_000); // 5 % of 40,000
+    expect((await spend.reserve(reserveOf(t, "gen-after", 98_001))).ok).toBe(false);
+    expect(await spend.reserve(reserveOf(t, "gen-after", 98_000))).toEqual({ ok: true });
+    // settled again: counted and charged once
+    await spend.settle({ ...settlementOf(t, "gen-byok", 0), entries: [], byok: { startedAt, hostedCostNanos: 40_000 } });
+    expect(await balanceOf(t.accountId)).toBe(98_000);
     expect((await reconcileAccount(env.DB, t.accountId)).ok).toBe(true);
   });
 

@@ -10,7 +10,9 @@ import type { Settlement } from "./spend/types.ts";
  * Records a finished generation (its stats, never its text) and debits what it
  * charges, through the account's spend object, which releases the request's
  * reservation in the same step. Failed, cut and cancelled requests are recorded
- * and never charged. Retrying is safe: every ledger entry has an idempotency key.
+ * and never charged; a BYOK answer is charged the BYOK fee (past the monthly free
+ * million) instead of usage. Retrying is safe: every ledger entry has an
+ * idempotency key, and the BYOK counter chains on the generation insert.
  */
 export async function settleGeneration(env: Env, auth: AuthContext, outcome: GenerationOutcome, at = now()): Promise<void> {
   await settleSpend(env, settlementFor(auth, outcome, at));
@@ -19,13 +21,13 @@ export async function settleGeneration(env: Env, auth: AuthContext, outcome: Gen
 export function settlementFor(auth: AuthContext, outcome: GenerationOutcome, at: number): Settlement {
   const charges = chargesFor(outcome, auth);
   const usage = charges.find((c) => c.kind === "usage")?.amountNanos ?? 0n;
-  const byokFee = charges.find((c) => c.kind === "byok_fee")?.amountNanos ?? 0n;
   const elapsed = outcome.endedAt - outcome.startedAt;
   return {
     reservationId: outcome.id,
     accountId: auth.accountId,
     keyId: auth.keyId,
     usedAt: at,
+    byok: outcome.byok && outcome.status === "success" ? { startedAt: outcome.startedAt, hostedCostNanos: Number(outcome.costNanos) } : null,
     generation: {
       id: outcome.id,
       accountId: auth.accountId,
@@ -39,7 +41,7 @@ export function settlementFor(auth: AuthContext, outcome: GenerationOutcome, at:
       promptTokens: outcome.usage?.promptTokens ?? 0,
       completionTokens: outcome.usage?.completionTokens ?? 0,
       costNanos: Number(usage),
-      byokFeeNanos: Number(byokFee),
+      byok: outcome.byok,
       streamed: outcome.streamed,
       finishReason: outcome.finishReason,
       latencyMs: elapsed,

@@ -1,7 +1,7 @@
 import type { Endpoint } from "@switchyard/catalog";
-import { usageCostNanos } from "@switchyard/fees";
-import type { PlannedAttempt } from "@switchyard/router";
+import { byokFeeNanos, usageCostNanos } from "@switchyard/fees";
 import type { ChatCompletionRequest } from "@switchyard/schemas";
+import type { Attempt } from "../../byok/targets.ts";
 
 /**
  * The most a request can cost: what the spend reserve holds before the upstream
@@ -13,15 +13,19 @@ import type { ChatCompletionRequest } from "@switchyard/schemas";
  *   (an image URL is short but costs many tokens);
  * - the provider stops at max_tokens (or at the endpoint's max output when the
  *   client sets none).
- * Over a failover plan it is the bound of the dearest endpoint.
+ * Over a failover plan it is the bound of the dearest attempt. An attempt with the
+ * workspace's own key (BYOK) can cost at most the BYOK fee on that bound (it is
+ * reserved even within the free million: whether a request is free is only known
+ * when it is settled).
  */
-export function costBoundNanos(plan: readonly PlannedAttempt[], request: ChatCompletionRequest): bigint {
+export function costBoundNanos(plan: readonly Attempt[], request: ChatCompletionRequest): bigint {
   const promptBytes = jsonBytes(request.messages) + jsonBytes(request.tools) + jsonBytes(request.response_format);
   const images = countParts(request, "image_url");
   const onlyText = images === 0 && countParts(request, "input_audio") === 0 && countParts(request, "file") === 0;
   let bound = 0n;
-  for (const { endpoint } of plan) {
-    const cost = endpointBound(endpoint, onlyText ? Math.min(promptBytes, endpoint.contextLength) : endpoint.contextLength, images, request);
+  for (const { endpoint, byok } of plan) {
+    const hosted = endpointBound(endpoint, onlyText ? Math.min(promptBytes, endpoint.contextLength) : endpoint.contextLength, images, request);
+    const cost = byok ? byokFeeNanos(hosted) : hosted;
     if (cost > bound) bound = cost;
   }
   return bound;

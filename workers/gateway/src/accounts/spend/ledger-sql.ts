@@ -1,7 +1,10 @@
+import { applyEntryToBalance, statement } from "@switchyard/billing/ledger";
+import { byokFeeKey } from "@switchyard/billing/usage";
 import { accountBalances, apiKeys, generations, ledgerEntries } from "@switchyard/db";
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import type { Settlement } from "./types.ts";
+import { byokFeeEntry, byokStatements } from "../settle-byok.ts";
+import type { LedgerRow, Settlement } from "./types.ts";
 
 /** Kinds of ledger entry that count as spend against key limits and workspace budgets. */
 export const SPEND_KINDS = ["usage", "byok_fee"] as const;
@@ -28,40 +31,35 @@ export async function readSpend(db: D1Database, scope: { keyId: string } | { wor
 /**
  * Writes settlements in one D1 batch (a transaction). Each ledger entry is
  * inserted only if its idempotency key is new, and the balance moves only when
- * it was; returns, per settlement, the entries that were actually written.
+ * it was; a BYOK settlement also runs billing's counter-and-fee statements.
+ * Returns, per settlement, the ledger entries that this batch actually wrote.
  */
-export async function writeSettlements(db: D1Database, settlements: readonly Settlement[]): Promise<Settlement["entries"][]> {
+export async function writeSettlements(db: D1Database, settlements: readonly Settlement[]): Promise<LedgerRow[][]> {
   const d = drizzle(db);
-  const statements = [];
-  const ledgerStatementIndex: number[][] = [];
-  for (const s of settlements) {
-    statements.push(d.insert(generations).values(s.generation).onConflictDoNothing());
-    const indexes: number[] = [];
-    for (const entry of s.entries) {
-      indexes.push(statements.length);
-      statements.push(d.insert(ledgerEntries).values(entry).onConflictDoNothing().returning({ id: ledgerEntries.id }));
-      // Only moves the balance if the ledger row just above was written (changes() = 1).
-      statements.push(
-        d
-          .insert(accountBalances)
-          .values({ accountId: s.accountId, balanceNanos: entry.amountNanos, updatedAt: s.usedAt })
-          .onConflictDoUpdate({
-            target: accountBalances.accountId,
-            set: { balanceNanos: sql`${accountBalances.balanceNanos} + ${entry.amountNanos}`, updatedAt: s.usedAt },
-            setWhere: sql`changes() > 0`,
-          }),
-      );
+  const statements: D1PreparedStatement[] = [];
+  const add = (...more: D1PreparedStatement[]) => statements.push(...more) - more.length; // index of the first
+  const reads = settlements.map((s) => {
+    const insertGeneration = statement(db, d.insert(generations).values(s.generation).onConflictDoNothing());
+    // billing's BYOK statements chain on the generation insert, which comes first in them
+    const generation = s.byok ? add(...byokStatements(db, insertGeneration, { ...s, byok: s.byok })) : add(insertGeneration);
+    const entries = s.entries.map((entry) => {
+      const index = add(statement(db, d.insert(ledgerEntries).values(entry).onConflictDoNothing().returning({ id: ledgerEntries.id })));
+      add(applyEntryToBalance(db, entry.idempotencyKey)); // right after its insert: moves only if it was written
+      return index;
+    });
+    const byokFee = s.byok ? add(byokFeeEntry(db, s.generation.id)) : null;
+    add(statement(db, d.update(apiKeys).set({ lastUsedAt: sql`MAX(COALESCE(${apiKeys.lastUsedAt}, 0), ${s.usedAt})` }).where(eq(apiKeys.id, s.keyId))));
+    return { generation, entries, byokFee };
+  });
+  const results = await db.batch(statements);
+  return settlements.map((s, i) => {
+    const { generation, entries, byokFee } = reads[i]!;
+    const written = s.entries.filter((_, j) => results[entries[j]!]!.results.length > 0);
+    const fee = byokFee === null ? undefined : (results[byokFee]!.results[0] as { amount_nanos: number } | undefined);
+    // the fee entry was written by this batch exactly when this batch inserted the generation
+    if (fee && results[generation]!.meta.changes > 0) {
+      written.push({ accountId: s.accountId, workspaceId: s.generation.workspaceId, apiKeyId: s.keyId, kind: "byok_fee", amountNanos: fee.amount_nanos, idempotencyKey: byokFeeKey(s.generation.id), createdAt: s.usedAt });
     }
-    ledgerStatementIndex.push(indexes);
-    statements.push(
-      d
-        .update(apiKeys)
-        .set({ lastUsedAt: sql`MAX(COALESCE(${apiKeys.lastUsedAt}, 0), ${s.usedAt})` })
-        .where(eq(apiKeys.id, s.keyId)),
-    );
-  }
-  const results = await d.batch(statements as [(typeof statements)[number], ...(typeof statements)[number][]]);
-  return settlements.map((s, i) =>
-    s.entries.filter((_, j) => (results[ledgerStatementIndex[i]![j]!] as unknown[]).length > 0),
-  );
+    return written;
+  });
 }

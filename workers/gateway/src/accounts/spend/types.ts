@@ -33,6 +33,12 @@ export interface Settlement {
   accountId: string;
   generation: GenerationRow;
   entries: LedgerRow[];
+  /**
+   * A successful BYOK request: counted in the account's month, and charged the
+   * BYOK fee past the free million. Decided inside the write batch (it depends on
+   * the month's counter), by billing's rules (settle-byok.ts).
+   */
+  byok: { startedAt: number; hostedCostNanos: number } | null;
   keyId: string;
   usedAt: number;
 }
