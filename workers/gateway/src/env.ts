@@ -1,6 +1,8 @@
 /** Bindings and configuration of the gateway worker (see wrangler.toml). */
 export interface Env {
   DB: D1Database;
+  /** Recent failures of every provider endpoint, shared by all isolates (health/provider-health.ts). */
+  PROVIDER_HEALTH: DurableObjectNamespace<import("./health/provider-health.ts").ProviderHealth>;
   /** JSON map provider slug → base URL, overriding the catalog (tests, benchmarks, self-hosted upstreams). */
   PROVIDER_BASE_URLS?: string;
   /** Largest request body accepted, in bytes. */
