@@ -133,6 +133,16 @@ describe("streams", () => {
     expect(last.choices[0].finish_reason).toBe("error");
     expect(await generation(last.id)).toMatchObject({ status: "error", cost_nanos: 0, provider: "mock" });
     expect(await balanceOf(tenant.accountId)).toBe(before);
+    expect(await healthDetails()).toMatchObject([{ endpoint: "mock/echo", lastStatus: 502 }]); // the cut counts against the provider
+  });
+
+  it("an in-stream error event after the first byte ends the stream the same way", async () => {
+    upstreams = scriptedUpstreams({ mock: ["error_event=2"], "mock-eu": [] });
+    const { text } = await chat(ask("a longer answer with an error inside", { stream: true }));
+    expect(upstreams.log).toEqual(["mock"]);
+    const last = JSON.parse(sseData(text).at(-2)!);
+    expect(last.error.code).toBe(502);
+    expect(await generation(last.id)).toMatchObject({ status: "error", cost_nanos: 0 });
   });
 });
 

@@ -22,6 +22,8 @@ export interface Committed {
   adapter: ProviderAdapter;
   response: Response;
   attempts: AttemptRecord[];
+  /** Reports a failure of this endpoint after it was committed (a stream cut mid-way) to the health object. */
+  reportFailure(failure: UpstreamFailure): void;
 }
 
 export interface FailoverOptions {
@@ -64,7 +66,11 @@ export async function firstAnsweringEndpoint(
     const result = await callUpstream(adapter, request, resolved.target, options.stream, options.signal, options.firstByteTimeoutMs);
     if (result.ok) {
       attempts.push({ provider: resolved.provider.slug, model: planned.model.id, status: 200 });
-      return { planned, provider: resolved.provider, adapter, response: result.response, attempts };
+      const reportFailure = (failure: UpstreamFailure) => {
+        // A client that went away aborts the upstream read too: that is not the provider's failure.
+        if (!options.signal.aborted && countsAgainstHealth(failure)) options.onProviderFailure?.(planned, failure);
+      };
+      return { planned, provider: resolved.provider, adapter, response: result.response, attempts, reportFailure };
     }
     const failure = result.failure;
     attempts.push({

@@ -9,6 +9,7 @@ import { attemptsHeader, firstAnsweringEndpoint } from "../inference/failover.ts
 import type { GenerationOutcome } from "../inference/generation.ts";
 import { streamResponse } from "../inference/stream.ts";
 import { newGenerationId } from "../lib/ids.ts";
+import { applyFreeTierLimits } from "../routing/free-tier.ts";
 import { healthReporter, planRequest } from "../routing/plan-request.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "../middleware/json-body.ts";
 
@@ -27,7 +28,7 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
   if ((await readBalanceNanos(env.DB, auth.accountId)) <= 0) throw paymentRequired();
 
   // plan route (models + fallbacks, workspace ZDR/EU, provider preferences, health)
-  const plan = planRequest(env, c.executionCtx, request, auth);
+  const plan = await applyFreeTierLimits(env, auth.keyId, planRequest(env, c.executionCtx, request, auth));
 
   // call adapter, failing over between endpoints
   const stream = request.stream === true;
