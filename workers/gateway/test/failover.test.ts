@@ -63,6 +63,14 @@ describe("failover before the first byte", () => {
     expect(JSON.parse(gen!.attempts).map((a: any) => [a.provider, a.status])).toEqual([["mock", recordedStatus], ["mock-eu", 200]]);
   });
 
+  it("an answer that is not valid JSON moves on before anything reaches the client", async () => {
+    upstreams = scriptedUpstreams({ mock: ["malformed"], "mock-eu": [] });
+    const { res } = await chat(ask("garbled"));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-switchyard-attempts")).toBe("mock mock/echo 502, mock-eu mock/echo 200");
+    expect(((await res.json()) as any).choices[0].message.content).toBe("Echo: garbled");
+  });
+
   it("a first-byte timeout moves on, with the configured timeout", async () => {
     upstreams = scriptedUpstreams({ mock: ["hang"], "mock-eu": [] }, { FIRST_BYTE_TIMEOUT_MS: "150" });
     const started = Date.now();

@@ -1,15 +1,16 @@
 import type { ProviderAdapter, UpstreamFailure, UpstreamTarget } from "@switchyard/providers";
 import type { ChatCompletionRequest } from "@switchyard/schemas";
 import { awaitFirstEvent } from "./first-event.ts";
+import { readCompletion } from "./read-completion.ts";
 import { upstreamFetch } from "./upstream-fetch.ts";
 
 export type UpstreamResult = { ok: true; response: Response } | { ok: false; failure: UpstreamFailure };
 
 /**
- * One attempt against one endpoint, up to the response headers (and, for a
- * stream, up to its first event). A timeout before that, a refused connection,
- * an error status or a stream that dies before answering is a failure the
- * caller may fail over from. `signal` carries the client's disconnect, and
+ * One attempt against one endpoint, up to the point where the answer can be
+ * sent: a stream's first event, or a whole non-streamed answer. A timeout
+ * before that, a refused connection, an error status, a stream that dies
+ * before answering or an invalid answer is a failure the caller may fail over from. `signal` carries the client's disconnect, and
  * keeps aborting the upstream call after it answered.
  */
 export async function callUpstream(
@@ -33,7 +34,7 @@ export async function callUpstream(
       const text = await response.text().catch(() => "");
       return { ok: false, failure: adapter.parseError(response.status, text, response.headers) };
     }
-    const result = stream ? await awaitFirstEvent(response, adapter, controller.signal) : { ok: true as const, response };
+    const result = stream ? await awaitFirstEvent(response, adapter, controller.signal) : await readCompletion(response, adapter);
     answered = result.ok;
     return result;
   } catch (error) {
