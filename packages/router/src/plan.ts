@@ -8,15 +8,13 @@ import { checkPreferences } from "./preferences.ts";
 import type { Random } from "./rng.ts";
 
 /**
- * An endpoint the planner may choose. Catalog endpoints are served with the
- * gateway's hosted keys; a source of BYOK endpoints can mark its own `byok: true`.
+ * One endpoint to try, in order. The gateway then adds the workspace's own
+ * provider keys (BYOK) to the planned endpoints (workers/gateway/src/byok/targets.ts),
+ * so BYOK never reaches an endpoint the planner excluded.
  */
-export type CandidateEndpoint = Endpoint & { byok?: boolean };
-
-/** One endpoint to try, in order. */
 export interface PlannedAttempt {
   model: Model;
-  endpoint: CandidateEndpoint;
+  endpoint: Endpoint;
 }
 
 /** The workspace's routing settings (D1 columns), applied to every request of the workspace. */
@@ -35,8 +33,6 @@ export interface PlanInput {
   /** Drives the weighted random order; seed it to replay a decision. */
   random?: Random;
   catalog?: RouteCatalog;
-  /** The endpoints a model can be served from (default: its catalog endpoints). */
-  endpointsOf?: (model: Model) => CandidateEndpoint[];
 }
 
 const VARIANT_SORT: Partial<Record<string, SortBy>> = { nitro: "throughput", floor: "price" };
@@ -67,7 +63,7 @@ export function planRoute(input: PlanInput): PlannedAttempt[] {
       ...preferenceFilters(workspacePrefs, parameters),
       ...preferenceFilters(requestPrefs, parameters),
     ];
-    const endpoints = input.endpointsOf?.(model) ?? model.endpoints;
+    const endpoints = model.endpoints;
     if (!model.outputModalities.includes("text")) {
       emptied.push({ model: requested, constraint: "model.modality", message: `${requested} is not a chat model` });
       continue;

@@ -14,6 +14,8 @@ export interface Env {
   /** `:free` requests allowed per key per minute / per UTC day (defaults 20 / 1000). */
   FREE_REQUESTS_PER_MINUTE?: string;
   FREE_REQUESTS_PER_DAY?: string;
+  /** Base64 of 32 bytes: the master key BYOK provider keys are sealed under; BYOK_MASTER_KEY_V2, _V3… rotate it. */
+  BYOK_MASTER_KEY?: string;
   /** Hosted provider keys, as secrets: OPENAI_API_KEY, ANTHROPIC_API_KEY, … */
   [secret: string]: unknown;
 }

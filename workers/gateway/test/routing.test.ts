@@ -1,6 +1,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import type { FreeTierLimiter } from "../src/routing/free-tier-limiter.ts";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { giveByokKey } from "./setup/byok.ts";
 import { balanceOf, call, sseData } from "./setup/call.ts";
 import { clearHealth } from "./setup/health.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
@@ -269,5 +270,24 @@ describe(":free: free endpoints only, with their rate limits", () => {
     for (let i = 0; i < 2; i++) expect((await chat(freeAsk(), a.key)).res.status).toBe(200);
     expect((await chat(freeAsk(), a.key)).res.status).toBe(429);
     expect((await chat(freeAsk(), b.key)).res.status).toBe(200);
+  });
+});
+
+describe("the workspace's own keys (BYOK) within the plan", () => {
+  it("an endpoint the workspace has a key for is tried first within its model, with that key", async () => {
+    const tenant = await seedTenant("routing-byok-first");
+    await giveByokKey(tenant, "mock-eu", "sk-own-eu-key");
+    const { res, json } = await chat(ask("mock/echo", { provider: { sort: "price" } }), tenant.key); // mock is cheaper
+    expect(res.headers.get("x-switchyard-attempts")).toBe("mock-eu mock/echo 200");
+    expect(json.usage.is_byok).toBe(true);
+  });
+
+  it("a ZDR workspace's key for a non-ZDR provider is never used: the planner excluded that endpoint", async () => {
+    const tenant = await seedTenant("routing-byok-zdr", 10_000_000_000, { zdr: true });
+    await giveByokKey(tenant, "mock", "sk-own-us-key", true);
+    upstreams.script("mock-eu", ["status=500"]);
+    const { res } = await chat(ask("mock/echo"), tenant.key);
+    expect(res.status).toBe(502);
+    expect(upstreams.log).toEqual(["mock-eu"]);
   });
 });

@@ -2,6 +2,7 @@ import type { ProviderInfo } from "@switchyard/catalog";
 import { adapterFor, type ProviderAdapter, type UpstreamFailure } from "@switchyard/providers";
 import type { PlannedAttempt } from "@switchyard/router";
 import { type ChatCompletionRequest, GatewayError, noProviderAvailable } from "@switchyard/schemas";
+import type { Attempt } from "../byok/targets.ts";
 import type { Env } from "../env.ts";
 import { callUpstream } from "./call-upstream.ts";
 import { resolveTarget } from "./targets.ts";
@@ -13,6 +14,8 @@ export interface AttemptRecord {
   status: number;
   /** The provider's error message; left out under ZDR, where provider text may echo the prompt. */
   message?: string;
+  /** Tried with the workspace's own provider key. */
+  byok?: true;
 }
 
 /** The endpoint that answered: the response is committed to it. */
@@ -22,6 +25,8 @@ export interface Committed {
   adapter: ProviderAdapter;
   response: Response;
   attempts: AttemptRecord[];
+  /** Served with the workspace's own provider key: billed as BYOK. */
+  byok: boolean;
   /** Reports a failure of this endpoint after it was committed (a stream cut mid-way) to the health object. */
   reportFailure(failure: UpstreamFailure): void;
 }
@@ -36,8 +41,13 @@ export interface FailoverOptions {
   onProviderFailure?: (planned: PlannedAttempt, failure: UpstreamFailure) => void;
 }
 
-/** 5xx, 429, timeouts and connection errors (no upstream status) mark an endpoint unhealthy; a rejected key or model does not. */
-export function countsAgainstHealth(failure: UpstreamFailure): boolean {
+/**
+ * 5xx, 429, timeouts and connection errors (no upstream status) mark an endpoint
+ * unhealthy; a rejected key or model does not, and neither does anything that
+ * happens on a workspace's own key (its rate limit, its auth say nothing about the provider).
+ */
+export function countsAgainstHealth(failure: UpstreamFailure, planned: Attempt): boolean {
+  if (planned.byok) return false;
   const status = failure.upstreamStatus;
   return status === undefined || status === 408 || status === 429 || status >= 500;
 }
@@ -50,14 +60,15 @@ export function countsAgainstHealth(failure: UpstreamFailure): boolean {
  */
 export async function firstAnsweringEndpoint(
   env: Env,
-  plan: PlannedAttempt[],
+  plan: Attempt[],
   request: ChatCompletionRequest,
   options: FailoverOptions,
 ): Promise<Committed> {
   const attempts: AttemptRecord[] = [];
   let lastFailure: UpstreamFailure | undefined;
   for (const planned of plan) {
-    const resolved = resolveTarget(env, planned.endpoint);
+    const resolved = resolveTarget(env, planned.endpoint, planned.byok?.apiKey);
+    const byok = planned.byok ? { byok: true as const } : {};
     const adapter = resolved && adapterFor(resolved.provider.apiFormat);
     if (!resolved || !adapter) {
       attempts.push({ provider: planned.endpoint.provider, model: planned.model.id, status: 503, message: "provider not configured" });
@@ -65,12 +76,12 @@ export async function firstAnsweringEndpoint(
     }
     const result = await callUpstream(adapter, request, resolved.target, options.stream, options.signal, options.firstByteTimeoutMs);
     if (result.ok) {
-      attempts.push({ provider: resolved.provider.slug, model: planned.model.id, status: 200 });
+      attempts.push({ provider: resolved.provider.slug, model: planned.model.id, status: 200, ...byok });
       const reportFailure = (failure: UpstreamFailure) => {
         // A client that went away aborts the upstream read too: that is not the provider's failure.
-        if (!options.signal.aborted && countsAgainstHealth(failure)) options.onProviderFailure?.(planned, failure);
+        if (!options.signal.aborted && countsAgainstHealth(failure, planned)) options.onProviderFailure?.(planned, failure);
       };
-      return { planned, provider: resolved.provider, adapter, response: result.response, attempts, reportFailure };
+      return { planned, provider: resolved.provider, adapter, response: result.response, attempts, byok: Boolean(planned.byok), reportFailure };
     }
     const failure = result.failure;
     attempts.push({
@@ -78,10 +89,11 @@ export async function firstAnsweringEndpoint(
       model: planned.model.id,
       status: failure.upstreamStatus ?? failure.status,
       ...(options.zdr ? {} : { message: failure.message }),
+      ...byok,
     });
     lastFailure = failure;
     if (!failure.retryable) throw failureToError(failure, attempts);
-    if (countsAgainstHealth(failure)) options.onProviderFailure?.(planned, failure);
+    if (countsAgainstHealth(failure, planned)) options.onProviderFailure?.(planned, failure);
   }
   if (!lastFailure) {
     throw noProviderAvailable("No provider is available for this model: none of its providers is configured", { attempts });

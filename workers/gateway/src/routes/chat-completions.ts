@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { authenticate } from "../accounts/auth.ts";
 import { readBalanceNanos } from "../accounts/key-lookup.ts";
 import { settleGeneration } from "../accounts/settle.ts";
+import { byokTargets } from "../byok/targets.ts";
 import type { AppEnv } from "../env.ts";
 import { completeResponse } from "../inference/complete.ts";
 import { attemptsHeader, firstAnsweringEndpoint } from "../inference/failover.ts";
@@ -27,8 +28,9 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
   const auth = await authenticate(env.DB, c.req.header("authorization"), "inference");
   if ((await readBalanceNanos(env.DB, auth.accountId)) <= 0) throw paymentRequired();
 
-  // plan route (models + fallbacks, workspace ZDR/EU, provider preferences, health)
-  const plan = await applyFreeTierLimits(env, auth.keyId, planRequest(env, c.executionCtx, request, auth));
+  // plan route (models + fallbacks, workspace ZDR/EU, provider preferences, health; then the workspace's own keys)
+  const planned = await applyFreeTierLimits(env, auth.keyId, planRequest(env, c.executionCtx, request, auth));
+  const plan = await byokTargets(env, planned, auth.workspaceId);
 
   // call adapter, failing over between endpoints
   const stream = request.stream === true;
