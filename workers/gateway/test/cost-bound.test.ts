@@ -1,10 +1,13 @@
 import { findModel } from "@switchyard/catalog";
-import { planRoute } from "@switchyard/router";
 import { chatCompletionRequestSchema } from "@switchyard/schemas";
 import { describe, expect, it } from "vitest";
 import { costBoundNanos } from "../src/accounts/spend/cost-bound.ts";
 
-const plan = (model: string) => planRoute(findModel(model)!);
+/** Every endpoint of the model, as a failover plan. */
+const plan = (id: string) => {
+  const model = findModel(id)!;
+  return model.endpoints.map((endpoint) => ({ model, endpoint }));
+};
 const request = (fields: Record<string, unknown>) => chatCompletionRequestSchema.parse({ model: "mock/echo", messages: [{ role: "user", content: "hello" }], ...fields });
 const promptBytes = (r: ReturnType<typeof request>) => new TextEncoder().encode(JSON.stringify(r.messages)).byteLength;
 

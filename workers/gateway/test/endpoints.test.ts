@@ -18,7 +18,7 @@ describe("GET /api/v1/key", () => {
     const { data } = await json(await call("/api/v1/key", { key: t.key }));
     expect(data).toMatchObject({
       label: `${t.key.slice(0, 12)}...`,
-      name: "key-info inference key",
+      name: "key-info key",
       limit: 2,
       limit_reset: "monthly",
       is_free_tier: true, // seeded credits, never bought any

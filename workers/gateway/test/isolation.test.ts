@@ -80,7 +80,7 @@ describe.each([0, 1])("workspace A against the other side #%i", (i) => {
     expect((await call(`/api/v1/keys/${a.mgmtHash}`, { method: "DELETE", key: side().management })).status).toBe(404);
 
     const row = await env.DB.prepare("SELECT name, disabled, limit_nanos FROM api_keys WHERE hash = ?").bind(a.hash).first();
-    expect(row).toEqual({ name: "iso-a inference key", disabled: 0, limit_nanos: null });
+    expect(row).toEqual({ name: "iso-a key", disabled: 0, limit_nanos: null });
     expect((await chat(a.inference, "still mine")).status).toBe(200);
   });
 

@@ -1,6 +1,5 @@
 import { findModel } from "@switchyard/catalog";
 import { reconcileAccount } from "@switchyard/db";
-import { planRoute } from "@switchyard/router";
 import { chatCompletionRequestSchema } from "@switchyard/schemas";
 import { abortAllDurableObjects, env, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
@@ -25,7 +24,8 @@ async function priceOfOneRequest(): Promise<{ cost: number; bound: number }> {
   const probe = await seedTenant(`probe-${crypto.randomUUID().slice(0, 8)}`);
   const body = await json(await ask(probe.key));
   const request = chatCompletionRequestSchema.parse({ model: MODEL, messages: [{ role: "user", content: PROMPT }], max_tokens: MAX_TOKENS });
-  const bound = Number(costBoundNanos(planRoute(findModel(MODEL)!), request));
+  const model = findModel(MODEL)!;
+  const bound = Number(costBoundNanos(model.endpoints.map((endpoint) => ({ model, endpoint })), request));
   return { cost: Math.round(body.usage.cost * 1e9), bound };
 }
 

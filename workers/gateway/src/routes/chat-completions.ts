@@ -1,6 +1,4 @@
-import { findModel } from "@switchyard/catalog";
-import { planRoute } from "@switchyard/router";
-import { chatCompletionRequestSchema, notFound, parseOrThrow } from "@switchyard/schemas";
+import { chatCompletionRequestSchema, parseOrThrow } from "@switchyard/schemas";
 import { Hono } from "hono";
 import { authenticate, INFERENCE } from "../accounts/auth.ts";
 import { settleGeneration } from "../accounts/settle.ts";
@@ -9,10 +7,12 @@ import { releaseSpend, reserveSpend } from "../accounts/spend/client.ts";
 import { byokTargets } from "../byok/targets.ts";
 import type { AppEnv } from "../env.ts";
 import { completeResponse } from "../inference/complete.ts";
-import { firstAnsweringEndpoint } from "../inference/failover.ts";
+import { attemptsHeader, firstAnsweringEndpoint } from "../inference/failover.ts";
 import type { GenerationOutcome } from "../inference/generation.ts";
 import { streamResponse } from "../inference/stream.ts";
 import { newGenerationId } from "../lib/ids.ts";
+import { applyFreeTierLimits } from "../routing/free-tier.ts";
+import { healthReporter, planRequest } from "../routing/plan-request.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "../middleware/json-body.ts";
 
 const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 30_000;
@@ -28,13 +28,11 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
   // authenticate (the key comes from the isolate cache: no D1 round trip)
   const auth = await authenticate(env.DB, c.req.header("authorization"), INFERENCE);
 
-  // plan route
-  const modelId = request.model ?? request.models![0]!;
-  const model = findModel(modelId);
-  if (!model) throw notFound(`Model ${modelId} does not exist. See GET /api/v1/models for the list.`, { model: modelId });
-  const plan = await byokTargets(env, planRoute(model), auth.workspaceId);
+  // plan route (models + fallbacks, workspace ZDR/EU, provider preferences, health; then the workspace's own keys)
+  const planned = await applyFreeTierLimits(env, auth.keyId, planRequest(env, c.executionCtx, request, auth));
+  const plan = await byokTargets(env, planned, auth.workspaceId);
 
-  // reserve the most this request can cost (402 credits, 403 key limit or workspace budget)
+  // reserve the most this request can cost on any planned attempt (402 credits, 403 key limit or workspace budget)
   const id = newGenerationId();
   await reserveSpend(env, auth, id, costBoundNanos(plan, request));
   // (a lost release only holds the funds until the reservation expires)
@@ -48,12 +46,14 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
       stream,
       signal: c.req.raw.signal,
       firstByteTimeoutMs: Number(env.FIRST_BYTE_TIMEOUT_MS) || DEFAULT_FIRST_BYTE_TIMEOUT_MS,
+      zdr: auth.zdr,
+      onProviderFailure: healthReporter(env, c.executionCtx),
     });
   } catch (error) {
     release(); // nothing answered: nothing is charged
     throw error;
   }
-  const headers = { "x-generation-id": id, "x-switchyard-provider": committed.provider.slug };
+  const headers = { "x-generation-id": id, "x-switchyard-provider": committed.provider.slug, "x-switchyard-attempts": attemptsHeader(committed.attempts) };
 
   // settle cost once the answer has ended (after the response, never before it):
   // the spend object debits the real cost and releases the reservation in one step

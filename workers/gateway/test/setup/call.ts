@@ -6,10 +6,7 @@ import worker from "../../src/index.ts";
  * everything it deferred with waitUntil (settlement), so tests see the D1 state.
  * `env` overrides bindings for this call (e.g. a D1 that counts its queries).
  */
-export async function call(
-  path: string,
-  init: RequestInit & { json?: unknown; key?: string; env?: Partial<typeof env> } = {},
-): Promise<Response> {
+export async function call(path: string, init: RequestInit & { json?: unknown; key?: string; env?: Partial<Cloudflare.Env> } = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.key) headers.set("authorization", `Bearer ${init.key}`);
   let body = init.body;
@@ -18,14 +15,13 @@ export async function call(
     body = JSON.stringify(init.json);
   }
   const ctx = createExecutionContext();
-  const bindings = init.env ? { ...env, ...init.env } : env;
-  const response = await worker.fetch(new Request(`http://gateway.test${path}`, { ...init, headers, body }), bindings, ctx);
+  const response = await worker.fetch(new Request(`http://gateway.test${path}`, { ...init, headers, body }), { ...env, ...init.env }, ctx);
   const text = await response.text();
   await waitOnExecutionContext(ctx);
   return new Response(text, { status: response.status, headers: response.headers });
 }
 
-/** A chat completion on mock/echo (priced $1/M prompt, $2/M completion tokens). */
+/** A chat completion on mock/echo (priced $1/M prompt, $2/M completion tokens on its US endpoint). */
 export function chat(key: string, content = "hello", extra: Record<string, unknown> = {}): Promise<Response> {
   return call("/api/v1/chat/completions", { method: "POST", key, json: { model: "mock/echo", messages: [{ role: "user", content }], ...extra } });
 }
@@ -33,16 +29,6 @@ export function chat(key: string, content = "hello", extra: Record<string, unkno
 /** The body of a JSON response, untyped (tests assert on its shape). */
 export async function json(res: Response): Promise<any> {
   return res.json();
-}
-
-export async function balanceOf(accountId: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT balance_nanos AS b FROM account_balances WHERE account_id = ?").bind(accountId).first<{ b: number }>();
-  return row?.b ?? 0;
-}
-
-export async function ledgerSum(accountId: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT COALESCE(SUM(amount_nanos), 0) AS s FROM ledger_entries WHERE account_id = ?").bind(accountId).first<{ s: number }>();
-  return row?.s ?? 0;
 }
 
 /** A D1 binding that counts the queries made through it. */
@@ -60,6 +46,16 @@ export function countingD1(db: D1Database): { db: D1Database; queries: () => num
     },
   });
   return { db: proxy, queries: () => n };
+}
+
+export async function balanceOf(accountId: string): Promise<number> {
+  const row = await env.DB.prepare("SELECT balance_nanos AS b FROM account_balances WHERE account_id = ?").bind(accountId).first<{ b: number }>();
+  return row?.b ?? 0;
+}
+
+export async function ledgerSum(accountId: string): Promise<number> {
+  const row = await env.DB.prepare("SELECT COALESCE(SUM(amount_nanos), 0) AS s FROM ledger_entries WHERE account_id = ?").bind(accountId).first<{ s: number }>();
+  return row?.s ?? 0;
 }
 
 /** Parses an SSE body into its data payloads. */

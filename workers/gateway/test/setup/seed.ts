@@ -16,6 +16,14 @@ export interface SeededKey {
   hash: string;
 }
 
+export interface WorkspaceOptions {
+  zdr?: boolean;
+  euOnly?: boolean;
+  monthlyBudgetNanos?: number | null;
+  /** The workspace's default `provider` preferences (stored as JSON). */
+  providerPreferences?: unknown;
+}
+
 export interface KeyOptions {
   kind?: "inference" | "management";
   limitNanos?: number | null;
@@ -28,7 +36,7 @@ export interface KeyOptions {
 export async function seedTenant(
   name: string,
   balanceNanos = 10_000_000_000,
-  opts: { zdr?: boolean; euOnly?: boolean; monthlyBudgetNanos?: number | null } & Omit<KeyOptions, "kind"> = {},
+  opts: WorkspaceOptions & Omit<KeyOptions, "kind"> = {},
 ): Promise<SeededTenant> {
   const accountId = `acct_${name}`;
   await env.DB.prepare("INSERT INTO accounts (id, name) VALUES (?, ?)").bind(accountId, name).run();
@@ -40,14 +48,13 @@ export async function seedTenant(
 }
 
 /** Another workspace under an existing account (it shares the account's credits). */
-export async function seedWorkspace(
-  accountId: string,
-  name: string,
-  opts: { zdr?: boolean; euOnly?: boolean; monthlyBudgetNanos?: number | null } = {},
-): Promise<string> {
+export async function seedWorkspace(accountId: string, name: string, opts: WorkspaceOptions = {}): Promise<string> {
   const workspaceId = `ws_${name}`;
-  await env.DB.prepare("INSERT INTO workspaces (id, account_id, name, zdr, eu_only, monthly_budget_nanos) VALUES (?, ?, ?, ?, ?, ?)")
-    .bind(workspaceId, accountId, name, opts.zdr ? 1 : 0, opts.euOnly ? 1 : 0, opts.monthlyBudgetNanos ?? null)
+  await env.DB.prepare("INSERT INTO workspaces (id, account_id, name, zdr, eu_only, monthly_budget_nanos, provider_preferences) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    .bind(
+      workspaceId, accountId, name, opts.zdr ? 1 : 0, opts.euOnly ? 1 : 0, opts.monthlyBudgetNanos ?? null,
+      opts.providerPreferences === undefined ? null : JSON.stringify(opts.providerPreferences),
+    )
     .run();
   return workspaceId;
 }
@@ -55,13 +62,13 @@ export async function seedWorkspace(
 /** A key in a workspace, written straight to D1 (as the dashboard would). */
 export async function seedKey(workspaceId: string, name: string, opts: KeyOptions = {}): Promise<SeededKey> {
   const kind = opts.kind ?? "inference";
-  const keyId = `key_${name}_${kind}`;
+  const keyId = kind === "inference" ? `key_${name}` : `key_${name}_management`;
   const key = `sk-sy-v1-test-${name}-${crypto.randomUUID().replaceAll("-", "")}`;
   const hash = await sha256Hex(key);
   await env.DB.prepare(
     "INSERT INTO api_keys (id, hash, prefix, name, workspace_id, kind, limit_nanos, limit_reset, disabled, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
   )
-    .bind(keyId, hash, key.slice(0, 12), `${name} ${kind} key`, workspaceId, kind, opts.limitNanos ?? null, opts.limitReset ?? "none", opts.disabled ? 1 : 0, opts.expiresAt ?? null)
+    .bind(keyId, hash, key.slice(0, 12), kind === "inference" ? `${name} key` : `${name} management key`, workspaceId, kind, opts.limitNanos ?? null, opts.limitReset ?? "none", opts.disabled ? 1 : 0, opts.expiresAt ?? null)
     .run();
   return { key, keyId, hash };
 }
