@@ -34,7 +34,7 @@ export default defineConfig(async () => {
           test: {
             name: "gateway",
             include: ["workers/gateway/test/**/*.test.ts"],
-            setupFiles: ["workers/gateway/test/setup/apply-migrations.ts"],
+            setupFiles: ["workers/gateway/test/setup/apply-migrations.ts", "workers/gateway/test/setup/capture-logs.ts"],
           },
         },
         {
@@ -52,7 +52,7 @@ export default defineConfig(async () => {
           test: {
             name: "billing",
             include: ["workers/billing/test/**/*.test.ts"],
-            setupFiles: ["workers/gateway/test/setup/apply-migrations.ts"],
+            setupFiles: ["workers/gateway/test/setup/apply-migrations.ts", "workers/gateway/test/setup/capture-logs.ts"],
             globalSetup: ["workers/billing/test/setup/fake-stripe.ts"],
           },
         },

@@ -1,5 +1,5 @@
 import { type Model, type ModelVariant, parseModelId } from "@switchyard/catalog";
-import { badRequest, type ChatCompletionRequest, notFound } from "@switchyard/schemas";
+import { badRequest, type ChatCompletionRequest, clip, notFound } from "@switchyard/schemas";
 import { AUTO_MODEL_ID, autoModels } from "./auto.ts";
 
 /** Where the planner looks models up: the static catalog in production, a small table in tests. */
@@ -24,9 +24,9 @@ export function requestedModels(request: ChatCompletionRequest, catalog: RouteCa
   const expanded = [...new Set(ids.flatMap((id) => (id === AUTO_MODEL_ID ? autoModels(request) : [id])))];
   return expanded.map((id) => {
     const { variant } = parseModelId(id);
-    if (variant === "online") throw badRequest(`${id}: the :online variant (web search) is not supported`, { model: id });
+    if (variant === "online") throw badRequest(`${clip(id)}: the :online variant (web search) is not supported`, { model: clip(id) });
     const model = catalog.findModel(id);
-    if (!model) throw notFound(`Model ${id} does not exist. See GET /api/v1/models for the list.`, { model: id });
+    if (!model) throw notFound(`Model ${clip(id)} does not exist. See GET /api/v1/models for the list.`, { model: clip(id) });
     return { requested: id, model, ...(variant && model.id !== id ? { variant } : {}) };
   });
 }

@@ -1,5 +1,5 @@
 import { parseUsdToNanos, providerFor } from "@switchyard/catalog";
-import { badRequest, type ProviderPreferences, providerPreferencesSchema } from "@switchyard/schemas";
+import { badRequest, clip, type ProviderPreferences, providerPreferencesSchema } from "@switchyard/schemas";
 
 /** Quantization names OpenRouter accepts in `provider.quantizations`. */
 export const QUANTIZATIONS = ["int4", "int8", "fp4", "fp6", "fp8", "fp16", "bf16", "fp32", "unknown"] as const;
@@ -41,13 +41,13 @@ export function checkPreferences(prefs: ProviderPreferences | undefined, label: 
   const slugs = (field: "order" | "only" | "ignore"): string[] | undefined => {
     const list = p[field];
     list?.forEach((slug, i) => {
-      if (!providerFor(slug)) throw badRequest(`${label}.${field}[${i}]: unknown provider "${slug}"`, { field: `${label}.${field}` });
+      if (!providerFor(slug)) throw badRequest(`${label}.${field}[${i}]: unknown provider "${clip(slug)}"`, { field: `${label}.${field}` });
     });
     return list;
   };
   p.quantizations?.forEach((q, i) => {
     if (!(QUANTIZATIONS as readonly string[]).includes(q)) {
-      throw badRequest(`${label}.quantizations[${i}]: unknown quantization "${q}" (one of ${QUANTIZATIONS.join(", ")})`, {
+      throw badRequest(`${label}.quantizations[${i}]: unknown quantization "${clip(q)}" (one of ${QUANTIZATIONS.join(", ")})`, {
         field: `${label}.quantizations`,
       });
     }

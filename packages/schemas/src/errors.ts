@@ -29,6 +29,14 @@ export class GatewayError extends Error {
   }
 }
 
+/**
+ * Client text quoted in an error (a model id, a path, an id) is cut to `max`
+ * characters: an error names what was wrong, it does not reflect megabytes back.
+ */
+export function clip(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 export const badRequest = (message: string, metadata?: ErrorMetadata) => new GatewayError(400, message, metadata);
 export const unauthorized = (message = "Missing or invalid API key") => new GatewayError(401, message);
 export const paymentRequired = (message = "Insufficient credits. Add credits to continue.") => new GatewayError(402, message);

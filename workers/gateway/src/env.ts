@@ -13,6 +13,8 @@ export interface Env {
   MAX_BODY_BYTES?: string;
   /** Milliseconds to wait for an upstream's response headers before trying the next endpoint. */
   FIRST_BYTE_TIMEOUT_MS?: string;
+  /** Milliseconds a committed stream may go without a byte from the upstream before it is ended with an error event. */
+  STREAM_IDLE_TIMEOUT_MS?: string;
   /** `:free` requests allowed per key per minute / per UTC day (defaults 20 / 1000). */
   FREE_REQUESTS_PER_MINUTE?: string;
   FREE_REQUESTS_PER_DAY?: string;

@@ -18,6 +18,7 @@ async function expectClientError(res: Response): Promise<void> {
   const body = (await res.json()) as { error: { code: number; message: string } };
   expect(body.error.code).toBe(res.status);
   expect(typeof body.error.message).toBe("string");
+  expect(body.error.message.length).toBeLessThanOrEqual(1_000); // not the client's input reflected back whole
 }
 
 const post = (body: BodyInit, headers: Record<string, string> = {}) =>
@@ -75,6 +76,8 @@ describe("bad input never gets a 500", () => {
     const res = await post(deepObject);
     expect(res.status).not.toBe(500);
     await expectClientError(await post(JSON.stringify({ model: "m".repeat(1_000_000), messages: [] })));
+    await expectClientError(await post(JSON.stringify({ model: "m".repeat(1_000_000), messages: [{ role: "user", content: "hi" }] })));
+    await expectClientError(await post(JSON.stringify({ model: "mock/echo", models: ["n".repeat(1_000_000)], messages: [{ role: "user", content: "hi" }], provider: { only: ["o".repeat(100_000)] } })));
   });
 
   it("malformed and duplicated authorization headers", async () => {

@@ -11,11 +11,14 @@ const encoder = new TextEncoder();
  * The stream is complete only when the upstream says so; a cut or an in-stream
  * error ends it with an OpenRouter error event, and the outcome is an error,
  * which is never billed. A client that goes away cancels the upstream read.
+ * An upstream that sends nothing for `idleTimeoutMs` (a stalled stream) is
+ * abandoned the same way: error event, upstream read cancelled, not billed.
  */
 export function streamResponse(
   committed: Committed,
   start: Pick<GenerationOutcome, "id" | "startedAt">,
   onEnd: (outcome: GenerationOutcome) => Promise<void>,
+  idleTimeoutMs = DEFAULT_STREAM_IDLE_TIMEOUT_MS,
 ): { body: ReadableStream<Uint8Array>; ended: Promise<void> } {
   const { planned, adapter, provider, response, attempts, byok } = committed;
   const reader = response.body!.getReader();
@@ -83,15 +86,20 @@ export function streamResponse(
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
 
-  const pump = async () => {
+  const pump = async (): Promise<{ status: "success" | "error"; code?: number }> => {
     for (;;) {
       let read: ReadableStreamReadResult<Uint8Array>;
       try {
-        read = await reader.read();
-      } catch {
+        read = await readWithin(reader, idleTimeoutMs);
+      } catch (error) {
+        if (error instanceof StreamIdle) {
+          committed.reportFailure({ status: 408, message: "stream stalled", retryable: true });
+          await writer.write(errorChunk(408, `Provider ${provider.name} sent nothing for ${idleTimeoutMs} ms; the stream was ended`));
+          return { status: "error", code: 408 };
+        }
         committed.reportFailure({ status: 502, message: "stream failed", retryable: true });
         await writer.write(errorChunk(502, `Provider ${provider.name} stream failed before it was complete`));
-        return "error" as const;
+        return { status: "error", code: 502 };
       }
       const raw = read.done ? sse.flush() : sse.push(decoder.decode(read.value, { stream: true }));
       const out: Uint8Array[] = [];
@@ -101,23 +109,23 @@ export function streamResponse(
       if (out.length) await writer.write(out.length === 1 ? out[0]! : concat(out));
       if (state === "done") {
         await writer.write(concat([chunk({ usage: usageBody(usage, costOf(planned.endpoint, usage), byok) }), DONE]));
-        return "success" as const;
+        return { status: "success" };
       }
-      if (state === "error") return "error" as const;
+      if (state === "error") return { status: "error", code: 502 };
       if (read.done) {
         committed.reportFailure({ status: 502, message: "stream ended early", retryable: true });
         await writer.write(errorChunk(502, `Provider ${provider.name} ended the stream before it was complete`));
-        return "error" as const;
+        return { status: "error", code: 502 };
       }
     }
   };
 
   const ended = pump().then(
-    async (status) => {
+    async ({ status, code }) => {
       if (status === "error") await writer.write(DONE).catch(() => {});
       await writer.close().catch(() => {});
-      void reader.cancel().catch(() => {}); // nothing after the end matters; free the connection
-      await finish(status, status === "error" ? 502 : undefined);
+      void reader.cancel().catch(() => {}); // nothing after the end matters; free the connection (and a stalled upstream)
+      await finish(status, code);
     },
     // A write failed: the client went away. Stop reading from the provider.
     async () => {
@@ -129,6 +137,17 @@ export function streamResponse(
 }
 
 const DONE = encoder.encode(encodeSse("[DONE]"));
+
+/** How long a committed stream may go without a byte from the upstream (SSE comments count: they are keep-alives). */
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 60_000;
+
+class StreamIdle extends Error {}
+
+function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number): Promise<ReadableStreamReadResult<Uint8Array>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const idle = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new StreamIdle()), ms)));
+  return Promise.race([reader.read(), idle]).finally(() => clearTimeout(timer));
+}
 
 function concat(parts: Uint8Array[]): Uint8Array {
   let size = 0;

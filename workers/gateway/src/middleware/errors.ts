@@ -1,4 +1,4 @@
-import { GatewayError } from "@switchyard/schemas";
+import { clip, GatewayError } from "@switchyard/schemas";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 
@@ -7,7 +7,12 @@ import { HTTPException } from "hono/http-exception";
  * by name and message only (never the request, which may hold keys or prompts).
  */
 export function errorResponse(err: unknown, c: Context): Response {
-  if (err instanceof GatewayError) return c.json(err.toBody(), err.status as 400);
+  if (err instanceof GatewayError) {
+    // A provider's Retry-After (all endpoints rate limited) is passed on as the header clients honour, too.
+    const retryAfter = err.metadata?.retry_after_seconds;
+    const headers = typeof retryAfter === "number" ? { "retry-after": String(Math.ceil(retryAfter)) } : undefined;
+    return c.json(err.toBody(), err.status as 400, headers);
+  }
   if (err instanceof HTTPException) {
     return c.json({ error: { code: err.status, message: err.message || "Request rejected" } }, err.status);
   }
@@ -16,5 +21,5 @@ export function errorResponse(err: unknown, c: Context): Response {
 }
 
 export function notFoundResponse(c: Context): Response {
-  return c.json({ error: { code: 404, message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404);
+  return c.json({ error: { code: 404, message: `No route for ${c.req.method} ${clip(new URL(c.req.url).pathname)}` } }, 404);
 }

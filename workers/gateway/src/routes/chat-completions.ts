@@ -60,7 +60,7 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
   const settle = (outcome: GenerationOutcome) => settleGeneration(env, auth, outcome);
 
   if (stream) {
-    const { body, ended } = streamResponse(committed, { id, startedAt }, settle);
+    const { body, ended } = streamResponse(committed, { id, startedAt }, settle, Number(env.STREAM_IDLE_TIMEOUT_MS) || undefined);
     c.executionCtx.waitUntil(ended);
     return new Response(body, {
       headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },

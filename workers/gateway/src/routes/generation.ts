@@ -1,6 +1,6 @@
 import { nanosToUsdNumber, providerFor } from "@switchyard/catalog";
 import { generations } from "@switchyard/db";
-import { badRequest, notFound } from "@switchyard/schemas";
+import { badRequest, clip, notFound } from "@switchyard/schemas";
 import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
@@ -21,7 +21,7 @@ export const generation = new Hono<AppEnv>().get("/", requireKey(ANY_KEY), async
     .where(and(eq(generations.id, id), eq(generations.workspaceId, c.var.auth.workspaceId)))
     .limit(1);
   const g = rows[0];
-  if (!g) throw notFound(`Generation ${id} not found`);
+  if (!g) throw notFound(`Generation ${clip(id)} not found`);
   const charged = g.costNanos + g.byokFeeNanos;
   return c.json({
     data: {

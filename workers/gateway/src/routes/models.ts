@@ -1,5 +1,5 @@
 import { allModels, findModel, toOpenRouterEndpoints, toOpenRouterModel } from "@switchyard/catalog";
-import { notFound } from "@switchyard/schemas";
+import { clip, notFound } from "@switchyard/schemas";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 
@@ -9,6 +9,6 @@ export const models = new Hono<AppEnv>()
   .get("/:author/:slug/endpoints", (c) => {
     const id = `${c.req.param("author")}/${c.req.param("slug")}`;
     const model = findModel(id);
-    if (!model) throw notFound(`Model ${id} does not exist`, { model: id });
+    if (!model) throw notFound(`Model ${clip(id)} does not exist`, { model: clip(id) });
     return c.json(toOpenRouterEndpoints(model));
   });

@@ -17,20 +17,28 @@ export interface ScriptedUpstreams {
   models: string[];
   /** Slugs whose request was aborted by the gateway before the mock finished answering. */
   aborted: string[];
+  /** Slugs whose response body the gateway cancelled before it ended (a stalled stream dropped, a client gone). */
+  cancelled: string[];
   /** Replaces a provider's remaining script. */
-  script(slug: string, steps: MockScriptStep[]): void;
+  script(slug: string, steps: Step[]): void;
   restore(): void;
 }
 
 const HOST_SUFFIX = ".upstream.test";
 /** A script step of this helper (not of the mock): the connection fails, no HTTP answer at all. */
 export const REFUSE = "refuse-connection";
+/** A script step of this helper: answer with exactly this raw response (bytes the mock cannot be told to send). */
+export interface RawAnswer {
+  raw: (request: Request) => Response;
+}
+type Step = MockScriptStep | RawAnswer;
 
-export function scriptedUpstreams(scripts: Record<string, MockScriptStep[]>, extraEnv: Partial<Cloudflare.Env> = {}): ScriptedUpstreams {
+export function scriptedUpstreams(scripts: Record<string, Step[]>, extraEnv: Partial<Cloudflare.Env> = {}): ScriptedUpstreams {
   const queues = new Map(Object.entries(scripts).map(([slug, steps]) => [slug, [...steps]]));
   const log: string[] = [];
   const models: string[] = [];
   const aborted: string[] = [];
+  const cancelled: string[] = [];
   const realFetch = globalThis.fetch;
   const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const request = new Request(input, init);
@@ -47,7 +55,9 @@ export function scriptedUpstreams(scripts: Record<string, MockScriptStep[]>, ext
     log.push(slug);
     models.push(body.model ?? "");
     request.signal.addEventListener("abort", () => void aborted.push(slug), { once: true });
-    return handleMockUpstream(request, { script: queue });
+    const step = queue[0];
+    const response = typeof step === "object" && "raw" in step ? (queue.shift(), step.raw(request)) : await handleMockUpstream(request, { script: queue as MockScriptStep[] });
+    return watchCancel(response, () => cancelled.push(slug));
   });
   const urls = Object.fromEntries([...queues.keys()].map((slug) => [slug, `http://${slug}${HOST_SUFFIX}/v1`]));
   return {
@@ -55,6 +65,7 @@ export function scriptedUpstreams(scripts: Record<string, MockScriptStep[]>, ext
     log,
     models,
     aborted,
+    cancelled,
     script(slug, steps) {
       queues.set(slug, [...steps]);
     },
@@ -62,4 +73,25 @@ export function scriptedUpstreams(scripts: Record<string, MockScriptStep[]>, ext
       spy.mockRestore();
     },
   };
+}
+
+/** The same response, its body passed through as read; `onCancel` runs if the reader cancels it before its end. */
+function watchCancel(response: Response, onCancel: () => void): Response {
+  if (!response.body) return response;
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel(reason) {
+        onCancel();
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
