@@ -5,6 +5,7 @@ import { type ChatCompletionRequest, GatewayError, noProviderAvailable } from "@
 import type { Attempt } from "../byok/targets.ts";
 import type { Env } from "../env.ts";
 import { callUpstream } from "./call-upstream.ts";
+import { redactingSecret } from "./redact-secrets.ts";
 import { resolveTarget } from "./targets.ts";
 
 /** One endpoint tried for a request: listed in error metadata, the response header and the generation record. */
@@ -69,7 +70,8 @@ export async function firstAnsweringEndpoint(
   for (const planned of plan) {
     const resolved = resolveTarget(env, planned.endpoint, planned.byok?.apiKey);
     const byok = planned.byok ? { byok: true as const } : {};
-    const adapter = resolved && adapterFor(resolved.provider.apiFormat);
+    const format = resolved && adapterFor(resolved.provider.apiFormat);
+    const adapter = format && redactingSecret(format, resolved.target.apiKey);
     if (!resolved || !adapter) {
       attempts.push({ provider: planned.endpoint.provider, model: planned.model.id, status: 503, message: "provider not configured" });
       continue;

@@ -29,7 +29,7 @@ const HOST_SUFFIX = ".upstream.test";
 export const REFUSE = "refuse-connection";
 /** A script step of this helper: answer with exactly this raw response (bytes the mock cannot be told to send). */
 export interface RawAnswer {
-  raw: (request: Request) => Response;
+  raw: (request: Request) => Response | Promise<Response>;
 }
 type Step = MockScriptStep | RawAnswer;
 
@@ -56,7 +56,7 @@ export function scriptedUpstreams(scripts: Record<string, Step[]>, extraEnv: Par
     models.push(body.model ?? "");
     request.signal.addEventListener("abort", () => void aborted.push(slug), { once: true });
     const step = queue[0];
-    const response = typeof step === "object" && "raw" in step ? (queue.shift(), step.raw(request)) : await handleMockUpstream(request, { script: queue as MockScriptStep[] });
+    const response = typeof step === "object" && "raw" in step ? (queue.shift(), await step.raw(request)) : await handleMockUpstream(request, { script: queue as MockScriptStep[] });
     return watchCancel(response, () => cancelled.push(slug));
   });
   const urls = Object.fromEntries([...queues.keys()].map((slug) => [slug, `http://${slug}${HOST_SUFFIX}/v1`]));
