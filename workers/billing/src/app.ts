@@ -1,4 +1,4 @@
-import { GatewayError } from "@switchyard/schemas";
+import { clip, GatewayError } from "@switchyard/schemas";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { checkout } from "./checkout/route.ts";
@@ -17,4 +17,4 @@ app.onError((err, c) => {
   console.error("unhandled error", err instanceof Error ? `${err.name}: ${err.message}` : "non-error thrown");
   return c.json({ error: { code: 500, message: "Internal error" } }, 500);
 });
-app.notFound((c) => c.json({ error: { code: 404, message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404));
+app.notFound((c) => c.json({ error: { code: 404, message: `No route for ${c.req.method} ${clip(new URL(c.req.url).pathname)}` } }, 404));

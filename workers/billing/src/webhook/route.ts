@@ -1,5 +1,5 @@
 import { stripeEvents } from "@switchyard/db";
-import { badRequest } from "@switchyard/schemas";
+import { badRequest, payloadTooLarge } from "@switchyard/schemas";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
@@ -18,7 +18,7 @@ const MAX_WEBHOOK_BYTES = 1024 * 1024;
  */
 export const webhook = new Hono<AppEnv>().post(
   "/",
-  bodyLimit({ maxSize: MAX_WEBHOOK_BYTES, onError: () => { throw badRequest("Webhook payload too large"); } }),
+  bodyLimit({ maxSize: MAX_WEBHOOK_BYTES, onError: () => { throw payloadTooLarge(MAX_WEBHOOK_BYTES); } }),
   async (c) => {
     const signature = c.req.header("stripe-signature");
     if (!signature) throw badRequest("Missing Stripe-Signature header");
@@ -35,6 +35,8 @@ export const webhook = new Hono<AppEnv>().post(
 );
 
 export async function applyStripeEvent(db: D1Database, event: Stripe.Event): Promise<EventOutcome> {
+  // Signed but not shaped like an event (another API version, a test payload): say so, never a 500.
+  if (typeof event.id !== "string" || typeof event.data?.object !== "object" || event.data.object === null) throw badRequest("Malformed Stripe event");
   const seen = await drizzle(db).select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, event.id)).limit(1);
   if (seen.length) return "already_applied"; // a shortcut only: every write below is idempotent on its own
   switch (event.type) {
