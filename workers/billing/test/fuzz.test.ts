@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import fc from "fast-check";
 import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
+import { countingBody, expectNoServerError, withinHangLimit } from "../../gateway/test/setup/answers.ts";
 import { type Buyer, call, seedBuyer } from "./setup/helpers.ts";
 
 /**
@@ -16,29 +17,7 @@ beforeAll(async () => {
   buyer = await seedBuyer("fuzzbilling");
 });
 
-const HANG_MS = 10_000;
-
-async function send(path: string, init: Parameters<typeof call>[1]): Promise<Response> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${HANG_MS} ms: ${path}`)), HANG_MS)));
-  try {
-    return await Promise.race([call(path, init), hang]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function expectNoServerError(res: Response, what: string): Promise<any> {
-  const text = await res.text();
-  expect(res.status, `${what} → ${res.status} ${text.slice(0, 300)}`).toBeLessThan(500);
-  const body = JSON.parse(text);
-  if (res.status >= 400) {
-    expect(body.error?.code, what).toBe(res.status);
-    expect(typeof body.error?.message, what).toBe("string");
-    expect(body.error.message.length, what).toBeLessThanOrEqual(1_000);
-  }
-  return body;
-}
+const send = (path: string, init: Parameters<typeof call>[1]) => withinHangLimit(call(path, init), `${init?.method} ${path}`);
 
 const ledgerRows = async () => (await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger_entries").first<{ n: number }>())!.n;
 
@@ -136,23 +115,6 @@ describe("POST /billing/webhook", () => {
 });
 
 describe("bodies over the limit", () => {
-  /** A body produced only as the reader pulls it, counting what was pulled. */
-  function countingBody(total: number) {
-    let pulled = 0;
-    const chunk = new TextEncoder().encode(" ".repeat(64 * 1024));
-    const stream = new ReadableStream<Uint8Array>(
-      {
-        pull(controller) {
-          if (pulled >= total) return controller.close();
-          pulled += chunk.byteLength;
-          controller.enqueue(chunk.slice());
-        },
-      },
-      { highWaterMark: 0 },
-    );
-    return { stream, pulled: () => pulled };
-  }
-
   it.each([
     ["/billing/webhook", { "stripe-signature": "t=1,v1=0" }],
     ["/billing/checkout", {}],

@@ -2,6 +2,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_MAX_BODY_BYTES } from "../src/middleware/json-body.ts";
 import worker from "../src/index.ts";
+import { countingBody } from "./setup/answers.ts";
 import { seedKey, seedTenant } from "./setup/seed.ts";
 
 /**
@@ -9,34 +10,7 @@ import { seedKey, seedTenant } from "./setup/seed.ts";
  * with no Content-Length is counted as it arrives and dropped once past the
  * limit. The source below counts what the gateway pulls from it.
  */
-const CHUNK = 64 * 1024;
-
-interface CountingBody {
-  stream: ReadableStream<Uint8Array>;
-  pulled: () => number;
-  cancelled: () => boolean;
-}
-
-/** A body of `total` bytes of JSON-ish text, produced only as the reader pulls it. */
-function countingBody(total: number): CountingBody {
-  let pulled = 0;
-  let cancelled = false;
-  const chunk = new TextEncoder().encode(" ".repeat(CHUNK));
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (pulled >= total) return controller.close();
-        pulled += chunk.byteLength;
-        controller.enqueue(chunk.slice());
-      },
-      cancel() {
-        cancelled = true;
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return { stream, pulled: () => pulled, cancelled: () => cancelled };
-}
+const CHUNK = 64 * 1024; // what countingBody produces per pull
 
 async function send(method: string, path: string, key: string, body: BodyInit, extra: Partial<Cloudflare.Env> = {}, headers: Record<string, string> = {}) {
   const ctx = createExecutionContext();

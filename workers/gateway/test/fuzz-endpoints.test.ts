@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call } from "./setup/call.ts";
+import { expectNoServerError, withinHangLimit } from "./setup/answers.ts";
 import { seedKey, seedTenant } from "./setup/seed.ts";
 
 /**
@@ -23,33 +24,8 @@ beforeAll(async () => {
   ownHash = own.hash;
 });
 
-const HANG_MS = 10_000;
-const MAX_MESSAGE_CHARS = 1_000;
-
 /** Calls the gateway; fails the property if it does not answer within HANG_MS. */
-async function send(path: string, init: Parameters<typeof call>[1] = {}): Promise<Response> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${HANG_MS} ms: ${init.method ?? "GET"} ${path.slice(0, 200)}`)), HANG_MS)));
-  try {
-    return await Promise.race([call(path, init), hang]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Never a 5xx; always JSON; an error has OpenRouter's shape with code = status. */
-async function expectNoServerError(res: Response, what: string): Promise<void> {
-  const text = await res.text();
-  expect(res.status, `${what} → ${res.status} ${text.slice(0, 300)}`).toBeLessThan(500);
-  expect(res.headers.get("content-type") ?? "", what).toContain("application/json");
-  const body = JSON.parse(text);
-  if (res.status >= 400) {
-    expect(body.error?.code, what).toBe(res.status);
-    expect(typeof body.error?.message, what).toBe("string");
-    // a clear message, not the client's input reflected back whole
-    expect(body.error.message.length, what).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
-  }
-}
+const send = (path: string, init: Parameters<typeof call>[1] = {}) => withinHangLimit(call(path, init), `${init.method ?? "GET"} ${path}`);
 
 // ---- generators -------------------------------------------------------------
 
