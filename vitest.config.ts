@@ -60,6 +60,9 @@ export default defineConfig(async () => {
           test: {
             name: "e2e",
             include: ["tests/e2e/**/*.test.ts"],
+            setupFiles: ["tests/e2e/setup/no-secrets-in-logs.ts"],
+            // the soak reads the worker's heap through the devtools protocol: Node 20 has WebSocket behind a flag
+            execArgv: typeof WebSocket === "undefined" ? ["--experimental-websocket"] : [],
             environment: "node",
             testTimeout: 60_000,
             hookTimeout: 180_000,

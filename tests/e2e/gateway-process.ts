@@ -20,6 +20,10 @@ export interface RunningGateway {
   /** The demo workspace's management key (provisioning API). */
   managementKey: string;
   stateDir: string;
+  /** The wrangler process; workerd runs in its process group. */
+  pid: number;
+  /** wrangler's devtools inspector for the worker (Chrome DevTools Protocol): http://127.0.0.1:<port>/json lists it. */
+  inspectorPort: number;
   output: () => string;
   stop(): Promise<void>;
 }
@@ -42,8 +46,17 @@ export async function queryD1<T = Record<string, unknown>>(stateDir: string, sql
   return results.at(-1)?.results ?? [];
 }
 
-/** `extraSeedSql` runs after the demo seed, before the gateway starts (more tenants, workspace settings). */
-export async function startGateway(vars: Record<string, string> = {}, extraSeedSql = ""): Promise<RunningGateway> {
+/**
+ * The output of every gateway started in this test file (and its process): the
+ * e2e setup checks after each file that none of it holds a secret.
+ */
+export const gatewayOutputs: Array<() => string> = [];
+
+/**
+ * `extraSeedSql` runs after the demo seed, before the gateway starts (more tenants, workspace settings).
+ * Logs at wrangler's "log" level by default, so the worker's every console line is in `output()`.
+ */
+export async function startGateway(vars: Record<string, string> = {}, extraSeedSql = "", logLevel: "log" | "warn" = "log"): Promise<RunningGateway> {
   const stateDir = mkdtempSync(join(tmpdir(), "switchyard-e2e-"));
   const persist = ["--persist-to", stateDir];
   await run(wrangler, ["d1", "migrations", "apply", "DB", "--local", ...persist], { cwd: root, env: quietEnv });
@@ -54,15 +67,17 @@ export async function startGateway(vars: Record<string, string> = {}, extraSeedS
   const { stdout: managementKey } = await run("node", ["scripts/demo-key.mjs", "management"], { cwd: root });
 
   const port = await freePort();
+  const inspectorPort = await freePort();
   const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const child: ChildProcess = spawn(
     wrangler,
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--log-level", "warn", "--show-interactive-dev-session=false", ...persist, ...varArgs],
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--log-level", logLevel, "--show-interactive-dev-session=false", ...persist, ...varArgs],
     { cwd: root, env: quietEnv, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
+  gatewayOutputs.push(() => output);
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(url, child, () => output);
   return {
@@ -70,6 +85,8 @@ export async function startGateway(vars: Record<string, string> = {}, extraSeedS
     apiKey,
     managementKey,
     stateDir,
+    pid: child.pid!,
+    inspectorPort,
     output: () => output,
     async stop() {
       if (child.exitCode === null) {

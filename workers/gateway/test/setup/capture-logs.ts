@@ -1,5 +1,6 @@
 import { format } from "node:util";
 import { afterAll, expect } from "vitest";
+import { linesWithSecrets } from "./secret-patterns.ts";
 
 /**
  * Every console line written while a test file runs, the worker's own included:
@@ -31,24 +32,6 @@ const lines = (holder[STORE] ??= install());
 /** Every line captured so far in this isolate. */
 export function capturedLogs(): readonly string[] {
   return lines;
-}
-
-/**
- * What a secret looks like in the tests: a full switchyard key (its 12-character
- * prefix is public), the workspaces' own provider keys and hosted provider keys
- * the tests use, Stripe secrets, the BYOK master key.
- */
-export const SECRET_PATTERNS: readonly RegExp[] = [
-  /sk-sy-[A-Za-z0-9_-]{8,}/,
-  /sk-own-/,
-  /sk-hosted/,
-  /whsec_/,
-  /sk_test_/,
-  /c3dpdGNoeWFyZC10ZXN0LWJ5b2stbWFzdGVyLWtleSE/, // vitest.config.ts's BYOK_MASTER_KEY
-];
-
-export function linesWithSecrets(text: readonly string[]): string[] {
-  return text.filter((line) => SECRET_PATTERNS.some((p) => p.test(line)));
 }
 
 afterAll(() => {
