@@ -1,0 +1,174 @@
+import { ReadOnlyNotice } from "../components/alerts.tsx";
+import { CsrfField } from "../components/csrf.tsx";
+import { Shell, workspacePath } from "../components/shell.tsx";
+import { formatTime, formatUsd, nanosToInput, timeAgo } from "../format.ts";
+import { canManage, type PageContext } from "../types.ts";
+
+export type LimitReset = "none" | "daily" | "weekly" | "monthly";
+
+export interface KeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  limitNanos: number | null;
+  limitReset: LimitReset;
+  disabled: boolean;
+  lastUsedAt: number | null;
+  createdAt: number;
+  spend30dNanos: number;
+}
+
+export interface KeysData {
+  keys: KeyRow[];
+  /** The key just created: its only appearance. */
+  created: { name: string; key: string } | null;
+  gatewayUrl: string;
+  /** Values to refill the create form with after an error. */
+  form?: { name?: string; limit?: string; reset?: string };
+}
+
+const RESETS: Array<[LimitReset, string]> = [
+  ["none", "Never (lifetime limit)"],
+  ["daily", "Daily"],
+  ["weekly", "Weekly"],
+  ["monthly", "Monthly"],
+];
+
+const LimitFields = ({ limit, reset, disabled }: { limit: string; reset: string; disabled: boolean }) => (
+  <>
+    <label>
+      Credit limit (USD)
+      <input type="text" name="limit" inputmode="decimal" value={limit} placeholder="No limit" disabled={disabled} />
+    </label>
+    <label>
+      Limit resets
+      <select name="reset" disabled={disabled}>
+        {RESETS.map(([value, label]) => (
+          <option value={value} selected={value === reset}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </label>
+  </>
+);
+
+const NewKey = ({ created, gatewayUrl }: { created: NonNullable<KeysData["created"]>; gatewayUrl: string }) => (
+  <section class="card" id="new-key">
+    <h2>Key “{created.name}” created</h2>
+    <p>Copy it now: it is shown only this once. Only its hash is stored.</p>
+    <div class="secret">
+      <code id="new-key-value">{created.key}</code>
+      <button type="button" class="secondary" data-copy="new-key-value">
+        Copy
+      </button>
+    </div>
+    <p class="muted small">Try it:</p>
+    <pre class="mono small" style="white-space:pre-wrap">
+      {`curl ${gatewayUrl}/api/v1/chat/completions \\\n  -H "Authorization: Bearer ${created.key}" \\\n  -H "Content-Type: application/json" \\\n  -d '{"model":"mock/echo","messages":[{"role":"user","content":"Hello"}]}'`}
+    </pre>
+  </section>
+);
+
+const KeyActions = ({ ctx, k }: { ctx: PageContext; k: KeyRow }) => {
+  const base = workspacePath(ctx.workspace.id, `/keys/${k.id}`);
+  return (
+    <details class="edit">
+      <summary>Edit</summary>
+      <form method="post" action={base} class="stack">
+        <CsrfField token={ctx.csrfToken} />
+        <label>
+          Name
+          <input type="text" name="name" value={k.name} required maxlength={80} />
+        </label>
+        <LimitFields limit={nanosToInput(k.limitNanos)} reset={k.limitReset} disabled={false} />
+        <button type="submit">Save</button>
+      </form>
+      <div class="row" style="margin-top:.6rem">
+        <form method="post" action={`${base}/${k.disabled ? "enable" : "disable"}`}>
+          <CsrfField token={ctx.csrfToken} />
+          <button type="submit" class="secondary">
+            {k.disabled ? "Enable" : "Disable"}
+          </button>
+        </form>
+        <form method="post" action={`${base}/delete`}>
+          <CsrfField token={ctx.csrfToken} />
+          <button type="submit" class="danger">
+            Delete
+          </button>
+        </form>
+      </div>
+    </details>
+  );
+};
+
+export const KeysPage = ({ ctx, data }: { ctx: PageContext; data: KeysData }) => {
+  const manage = canManage(ctx.role);
+  return (
+    <Shell ctx={ctx} title="API keys">
+      <h1>API keys</h1>
+      {!manage ? <ReadOnlyNotice /> : null}
+      {data.created ? <NewKey created={data.created} gatewayUrl={data.gatewayUrl} /> : null}
+      <section class="card">
+        <h2>Create a key</h2>
+        <form method="post" action={workspacePath(ctx.workspace.id, "/keys")} class="row" id="create-key">
+          <CsrfField token={ctx.csrfToken} />
+          <label>
+            Name
+            <input type="text" name="name" required maxlength={80} placeholder="Production" value={data.form?.name ?? ""} disabled={!manage} />
+          </label>
+          <LimitFields limit={data.form?.limit ?? ""} reset={data.form?.reset ?? "none"} disabled={!manage} />
+          <button type="submit" disabled={!manage}>
+            Create key
+          </button>
+        </form>
+      </section>
+      <section class="card">
+        <h2>Keys</h2>
+        {data.keys.length === 0 ? (
+          <p class="empty">No keys yet.</p>
+        ) : (
+          <div class="table-wrap">
+            <table id="keys">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Key</th>
+                  <th>Status</th>
+                  <th class="num">Limit</th>
+                  <th class="num">Spend (30 d)</th>
+                  <th>Last used</th>
+                  <th>Created</th>
+                  {manage ? <th></th> : null}
+                </tr>
+              </thead>
+              <tbody>
+                {data.keys.map((k) => (
+                  <tr data-key-id={k.id}>
+                    <td>{k.name}</td>
+                    <td>
+                      <code>{k.prefix}…</code>
+                    </td>
+                    <td>{k.disabled ? <span class="badge bad">Disabled</span> : <span class="badge ok">Active</span>}</td>
+                    <td class="num">
+                      {k.limitNanos === null ? "—" : formatUsd(k.limitNanos)}
+                      {k.limitNanos !== null && k.limitReset !== "none" ? <span class="muted small"> / {k.limitReset}</span> : null}
+                    </td>
+                    <td class="num">{formatUsd(k.spend30dNanos)}</td>
+                    <td title={formatTime(k.lastUsedAt)}>{timeAgo(k.lastUsedAt)}</td>
+                    <td>{formatTime(k.createdAt)}</td>
+                    {manage ? (
+                      <td>
+                        <KeyActions ctx={ctx} k={k} />
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </Shell>
+  );
+};
