@@ -6,7 +6,8 @@ import { createFakeStripe } from "./tests/fake-stripe/handler.ts";
  * Three kinds of test, one command:
  * - unit: the pure packages, in Node;
  * - workers (gateway, dashboard): inside workerd with real D1 and Durable Objects;
- * - e2e: `wrangler dev` + mock upstreams, driven by the unmodified `openai` client.
+ * - e2e: `wrangler dev` + mock upstreams, driven by the unmodified `openai` client;
+ * - browser: the dashboard in Debian's Chromium (playwright-core), against both workers.
  */
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
@@ -61,6 +62,16 @@ export default defineConfig(async () => {
           test: {
             name: "e2e",
             include: ["tests/e2e/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 60_000,
+            hookTimeout: 180_000,
+            fileParallelism: false,
+          },
+        },
+        {
+          test: {
+            name: "browser",
+            include: ["tests/browser/**/*.test.ts"],
             environment: "node",
             testTimeout: 60_000,
             hookTimeout: 180_000,

@@ -47,6 +47,7 @@ h2 { font-size: 1.1rem; margin: 0 0 .75rem; }
 .switcher .menu { position: absolute; z-index: 10; top: 110%; left: 0; min-width: 260px; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); box-shadow: var(--shadow); padding: .5rem; }
 .switcher .menu a { display: block; padding: .35rem .5rem; border-radius: 6px; color: var(--text); }
 .switcher .menu a:hover { background: var(--accent-soft); text-decoration: none; }
+.switcher .menu a[aria-current="true"] { background: var(--accent-soft); font-weight: 600; }
 .switcher .menu form { border-top: 1px solid var(--border); margin-top: .4rem; padding-top: .5rem; display: flex; gap: .4rem; }
 
 /* layout */

@@ -7,7 +7,8 @@ import { promisify } from "node:util";
 
 /**
  * Runs the real gateway under `wrangler dev` (workerd) with its own local D1,
- * migrated and seeded exactly as the README's quick start does.
+ * migrated and seeded exactly as the README's quick start does — and, for the
+ * browser tests, the dashboard worker on the same local D1.
  */
 const root = resolve(import.meta.dirname, "../..");
 const wrangler = join(root, "node_modules/.bin/wrangler");
@@ -42,11 +43,40 @@ export async function startGateway(vars: Record<string, string> = {}): Promise<R
   await run(wrangler, ["d1", "execute", "DB", "--local", ...persist, "--file", join(stateDir, "seed.sql")], { cwd: root, env: quietEnv });
   const { stdout: apiKey } = await run("node", ["scripts/demo-key.mjs"], { cwd: root });
 
+  const dev = await startWranglerDev([...persist, ...varArgs(vars)]);
+  return {
+    ...dev,
+    apiKey,
+    stateDir,
+    async stop() {
+      await dev.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RunningWorker {
+  url: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The dashboard worker under `wrangler dev`, on the gateway's local state directory:
+ * both processes open the same local D1, as in local development (scripts/dashboard.sh).
+ * Stop it before the gateway (whose stop() removes the directory).
+ */
+export function startDashboard(stateDir: string, vars: Record<string, string> = {}): Promise<RunningWorker> {
+  return startWranglerDev(["-c", "workers/dashboard/wrangler.toml", "--persist-to", stateDir, ...varArgs(vars)]);
+}
+
+const varArgs = (vars: Record<string, string>) => Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+
+async function startWranglerDev(args: string[]): Promise<RunningWorker> {
   const port = await freePort();
-  const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const child: ChildProcess = spawn(
     wrangler,
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--log-level", "warn", "--show-interactive-dev-session=false", ...persist, ...varArgs],
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--log-level", "warn", "--show-interactive-dev-session=false", ...args],
     { cwd: root, env: quietEnv, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let output = "";
@@ -56,15 +86,12 @@ export async function startGateway(vars: Record<string, string> = {}): Promise<R
   await waitForHealth(url, child, () => output);
   return {
     url,
-    apiKey,
-    stateDir,
     output: () => output,
     async stop() {
       if (child.exitCode === null) {
         process.kill(-child.pid!, "SIGTERM");
         await new Promise((ok) => child.once("exit", ok));
       }
-      rmSync(stateDir, { recursive: true, force: true });
     },
   };
 }

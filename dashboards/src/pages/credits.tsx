@@ -1,7 +1,7 @@
 import { ReadOnlyNotice } from "../components/alerts.tsx";
 import { CsrfField } from "../components/csrf.tsx";
 import { Shell, workspacePath } from "../components/shell.tsx";
-import { formatTime, formatUsd } from "../format.ts";
+import { formatTime, formatUsd, formatUsdExact } from "../format.ts";
 import { canManage, type PageContext } from "../types.ts";
 
 export interface PurchaseRow {
@@ -69,7 +69,7 @@ export const CreditsPage = ({ ctx, data }: { ctx: PageContext; data: CreditsData
     <div class="grid">
       <div class="card stat">
         <div class="label">Credit balance</div>
-        <div class="value" id="balance">
+        <div class="value" id="balance" title={formatUsdExact(data.balanceNanos)}>
           {formatUsd(data.balanceNanos)}
         </div>
       </div>

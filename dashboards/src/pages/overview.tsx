@@ -1,6 +1,6 @@
 import { type DailySeries, StackedBarChart } from "../charts/stacked-bars.tsx";
 import { Shell, workspacePath } from "../components/shell.tsx";
-import { formatCount, formatUsd } from "../format.ts";
+import { formatCount, formatUsd, formatUsdExact } from "../format.ts";
 import type { PageContext } from "../types.ts";
 
 export interface TopKey {
@@ -21,10 +21,10 @@ export interface OverviewData {
   topKeys: TopKey[];
 }
 
-const Stat = ({ label, value, hint, id }: { label: string; value: string; hint?: string; id?: string }) => (
+const Stat = ({ label, value, hint, id, exact }: { label: string; value: string; hint?: string; id?: string; exact?: string }) => (
   <div class="card stat">
     <div class="label">{label}</div>
-    <div class="value" id={id}>
+    <div class="value" id={id} title={exact}>
       {value}
     </div>
     {hint ? <div class="muted small">{hint}</div> : null}
@@ -42,7 +42,7 @@ export const OverviewPage = ({ ctx, data }: { ctx: PageContext; data: OverviewDa
         </a>
       </div>
       <div class="grid">
-        <Stat id="balance" label="Credit balance" value={formatUsd(data.balanceNanos)} hint="Shared by the account's workspaces" />
+        <Stat id="balance" label="Credit balance" value={formatUsd(data.balanceNanos)} exact={formatUsdExact(data.balanceNanos)} hint="Shared by the account's workspaces" />
         <Stat label="Spend, last 30 days" value={formatUsd(data.spend30dNanos)} hint={`${formatCount(data.requests30d)} requests`} />
         <Stat
           label="Spend this month"

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { row, signUp, TestBrowser, visibleText } from "./setup/browser.ts";
 
 const rename = (name: string) => ({ name, monthly_budget: "", sort: "", order: "", allow_fallbacks: "on" });
+const ORIGINAL = (email: string) => `${email.split("@")[0]}'s workspace`;
 const workspaceName = async (id: string) => (await row<{ name: string }>("SELECT name FROM workspaces WHERE id = ?", id))!.name;
 
 describe("CSRF protection on every POST", () => {
@@ -13,12 +14,12 @@ describe("CSRF protection on every POST", () => {
   });
 
   it("refuses a form without the token", async () => {
-    const { browser, workspaceId } = await signUp("csrf-none");
+    const { browser, workspaceId, email } = await signUp("csrf-none");
     const res = await browser.post(`/w/${workspaceId}/settings`, rename("Hijacked"), { csrf: null });
     expect(res.status).toBe(403);
     expect(res.headers.get("content-type")).toMatch(/text\/html/);
     expect(visibleText(res.html)).toContain("reload the page");
-    expect(await workspaceName(workspaceId)).toBe("Personal");
+    expect(await workspaceName(workspaceId)).toBe(ORIGINAL(email));
   });
 
   it("refuses another session's token", async () => {
@@ -26,15 +27,15 @@ describe("CSRF protection on every POST", () => {
     const attacker = await signUp("csrf-attacker");
     const res = await victim.browser.post(`/w/${victim.workspaceId}/settings`, rename("Hijacked"), { csrf: attacker.browser.csrfToken() });
     expect(res.status).toBe(403);
-    expect(await workspaceName(victim.workspaceId)).toBe("Personal");
+    expect(await workspaceName(victim.workspaceId)).toBe(ORIGINAL(victim.email));
   });
 
   it("refuses a cross-site form even when it carries a valid token", async () => {
-    const { browser, workspaceId } = await signUp("csrf-origin");
+    const { browser, workspaceId, email } = await signUp("csrf-origin");
     const res = await browser.post(`/w/${workspaceId}/settings`, rename("Hijacked"), { origin: "https://evil.example" });
     expect(res.status).toBe(403);
     expect(res.headers.get("content-type")).toMatch(/text\/html/);
-    expect(await workspaceName(workspaceId)).toBe("Personal");
+    expect(await workspaceName(workspaceId)).toBe(ORIGINAL(email));
   });
 
   it("protects the sign-in form too (login CSRF), with a pre-session token", async () => {

@@ -15,6 +15,9 @@ export function memberships(db: Db, userId: string): Promise<WorkspaceAccess[]> 
     .orderBy(asc(members.createdAt), asc(workspaces.name));
 }
 
+/** "ada@example.com" → "ada's workspace": tells workspaces apart in a shared switcher. */
+export const defaultWorkspaceName = (email: string) => `${email.split("@")[0]!.slice(0, 40)}'s workspace`;
+
 /**
  * A new user with their own account (zero balance) and a first workspace they own,
  * written in one D1 batch so a half-created user cannot exist.
@@ -27,7 +30,7 @@ export async function createUserWithWorkspace(db: Db, email: string, passwordHas
     db.insert(users).values({ id: userId, email, passwordHash }),
     db.insert(accounts).values({ id: accountId, name: email }),
     db.insert(accountBalances).values({ accountId, balanceNanos: 0 }),
-    db.insert(workspaces).values({ id: workspaceId, accountId, name: "Personal" }),
+    db.insert(workspaces).values({ id: workspaceId, accountId, name: defaultWorkspaceName(email) }),
     db.insert(members).values({ workspaceId, userId, role: "owner" }),
   ]);
   return { userId, workspaceId };

@@ -18,7 +18,8 @@ const NOTICES: Record<string, string> = {
   "byok-deleted": "Provider key deleted.",
   "workspace-created": "Workspace created.",
   "payment-cancelled": "Payment cancelled: nothing was charged.",
-  "payment-received": "Payment received. Your credits are added as soon as Stripe confirms it.",
+  "payment-received": "Payment received. Your credits are added as soon as Stripe confirms it — reload in a moment.",
+  "payment-credited": "Payment received: your credits have been added.",
 };
 
 export function pageContext(c: Context<AppEnv>, section: Section, error?: string): PageContext {

@@ -85,7 +85,7 @@ export const credits = new Hono<AppEnv>()
           customer_email: c.get("user")!.email,
           metadata,
           payment_intent_data: { metadata },
-          success_url: `${origin}/w/${ws.id}/credits?notice=payment-received`,
+          success_url: `${origin}/w/${ws.id}/credits/return/${purchaseId}`,
           cancel_url: `${origin}/w/${ws.id}/credits?notice=payment-cancelled`,
         },
         { idempotencyKey: purchaseId },
@@ -97,6 +97,13 @@ export const credits = new Hono<AppEnv>()
       console.error("stripe checkout failed", err instanceof Error ? `${err.name}: ${err.message}` : "non-error thrown");
       return render(c, amountInput, "We could not reach the payment provider. Nothing was charged; please try again in a moment.", 502);
     }
+  })
+  // Stripe sends the customer back here; the webhook may or may not have arrived yet.
+  .get("/return/:purchaseId", async (c) => {
+    const ws = c.get("workspace");
+    const p = await findPurchase(dbOf(c.env.DB), ws.accountId, c.req.param("purchaseId"));
+    const notice = p?.status === "paid" ? "payment-credited" : "payment-received";
+    return c.redirect(`/w/${ws.id}/credits?notice=${notice}`, 303);
   })
   .get("/receipts/:purchaseId", async (c) => {
     const db = dbOf(c.env.DB);
