@@ -7,12 +7,10 @@ source scripts/env.sh
 PORT="${PORT:-8788}"
 STATE=".wrangler/state"
 wrangler d1 migrations apply DB --local --persist-to "$STATE" >/dev/null
-# Local-only secrets: a random BYOK master key, made once. Stripe stays unset (the
-# credits page says so) unless you add STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET here.
-DEV_VARS=workers/dashboard/.dev.vars
-if [ ! -f "$DEV_VARS" ]; then
-  echo "BYOK_MASTER_KEY=$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64"))')" > "$DEV_VARS"
-fi
+# The gateway's development BYOK master key (same file dev.sh uses), so keys added here decrypt there.
+# Payments stay off (the credits page says so) unless you add STRIPE_SECRET_KEY (test mode) to
+# workers/dashboard/.dev.vars and run the billing worker (npm run billing:dev) for Stripe's webhooks.
+[ -f workers/dashboard/.dev.vars ] || cp .dev.vars.example workers/dashboard/.dev.vars
 echo
 echo "  switchyard dashboard on http://127.0.0.1:$PORT  (sign up to start)"
 echo

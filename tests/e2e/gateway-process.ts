@@ -62,12 +62,12 @@ export interface RunningWorker {
 }
 
 /**
- * The dashboard worker under `wrangler dev`, on the gateway's local state directory:
- * both processes open the same local D1, as in local development (scripts/dashboard.sh).
- * Stop it before the gateway (whose stop() removes the directory).
+ * Another worker (dashboard, billing) under `wrangler dev`, on the gateway's local
+ * state directory: the processes open the same local D1, as in local development
+ * (scripts/dashboard.sh). Stop it before the gateway (whose stop() removes the directory).
  */
-export function startDashboard(stateDir: string, vars: Record<string, string> = {}): Promise<RunningWorker> {
-  return startWranglerDev(["-c", "workers/dashboard/wrangler.toml", "--persist-to", stateDir, ...varArgs(vars)]);
+export function startWorkerBesideGateway(worker: "dashboard" | "billing", stateDir: string, vars: Record<string, string> = {}): Promise<RunningWorker> {
+  return startWranglerDev(["-c", `workers/${worker}/wrangler.toml`, "--persist-to", stateDir, ...varArgs(vars)]);
 }
 
 const varArgs = (vars: Record<string, string>) => Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);

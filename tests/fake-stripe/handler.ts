@@ -78,7 +78,8 @@ export function createFakeStripe(publicBase: string): FakeStripe {
           metadata: metadata(form),
           payment_status: "unpaid",
           status: "open",
-          success_url: form.get("success_url") ?? "",
+          // Stripe fills in the template in the success URL.
+          success_url: (form.get("success_url") ?? "").replace("{CHECKOUT_SESSION_ID}", id),
           cancel_url: form.get("cancel_url") ?? "",
           line_items: items,
         };

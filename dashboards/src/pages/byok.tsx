@@ -9,7 +9,8 @@ export interface ByokRow {
   id: string;
   provider: string;
   providerName: string;
-  last4: string;
+  /** "••••abcd": the only part of the key ever shown. */
+  masked: string;
   alwaysUse: boolean;
   createdAt: number;
 }
@@ -83,7 +84,7 @@ export const ByokPage = ({ ctx, data }: { ctx: PageContext; data: ByokData }) =>
                   <tr>
                     <td>{k.providerName}</td>
                     <td>
-                      <code>••••{k.last4}</code>
+                      <code>{k.masked}</code>
                     </td>
                     <td>{k.alwaysUse ? <span class="badge ok">Always</span> : <span class="badge dim">Fallback to hosted</span>}</td>
                     <td>{formatTime(k.createdAt)}</td>

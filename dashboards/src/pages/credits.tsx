@@ -15,8 +15,9 @@ export interface PurchaseRow {
 export interface CreditsData {
   balanceNanos: number;
   presetsUsd: number[];
-  minUsd: number;
-  maxUsd: number;
+  /** Purchase bounds as labels: "$5.00", "$10000.00". */
+  minLabel: string;
+  maxLabel: string;
   /** What the amount field shows. */
   amountInput: string;
   /** Fee and total for a valid amount, shown before paying. */
@@ -88,7 +89,7 @@ export const CreditsPage = ({ ctx, data }: { ctx: PageContext; data: CreditsData
           Amount in USD
           <input type="text" name="amount" inputmode="decimal" value={data.amountInput} placeholder="25.00" required />
           <span class="hint">
-            Between ${data.minUsd} and ${data.maxUsd.toLocaleString("en-US")}.
+            Between {data.minLabel} and {data.maxLabel}.
           </span>
         </label>
         <button type="submit" class="secondary">

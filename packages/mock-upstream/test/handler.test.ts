@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LOREM_TEXT, handleMockUpstream } from "../src/index.ts";
 import type { MockScriptStep } from "../src/index.ts";
-import { BASE, call, chatBody, chunksOf, contentChunks, contentOf, post, readAll, sseData, type Json } from "./helpers.ts";
+import { BASE, call, chatBody, chunksOf, contentChunks, contentOf, json, post, readAll, sseData, type Json } from "./helpers.ts";
 
 const weatherTool = {
   type: "function",
@@ -20,10 +20,6 @@ const weatherTool = {
   },
 };
 const timeTool = { type: "function", function: { name: "get_time", parameters: { type: "object", properties: { tz: { type: "string" } } } } };
-
-async function json(res: Response): Promise<Json> {
-  return res.json();
-}
 
 describe("plain completions", () => {
   it("echoes the last user message in OpenAI's completion shape", async () => {

@@ -73,3 +73,8 @@ export async function readAll(body: ReadableStream<Uint8Array>): Promise<{ text:
     return { text, error };
   }
 }
+
+/** `Response.json()` is typed `unknown` under workers-types; tests want to poke at it freely. */
+export async function json(res: Response): Promise<Json> {
+  return res.json();
+}

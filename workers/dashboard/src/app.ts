@@ -14,7 +14,6 @@ import { home } from "./routes/home.ts";
 import { keys } from "./routes/keys.tsx";
 import { overview } from "./routes/overview.tsx";
 import { settings } from "./routes/settings.tsx";
-import { stripeWebhook } from "./routes/stripe-webhook.ts";
 import { workspaceCreation } from "./routes/workspaces.ts";
 
 /** Pages inside one workspace: members only; changes by owners and admins only. */
@@ -53,8 +52,6 @@ export const app = new Hono<AppEnv>()
   )
   .get("/health", (c) => c.json({ status: "ok" }))
   .route("/assets", assets)
-  // Stripe calls this, not a browser: no session, no CSRF token; the signature is the check.
-  .route("/stripe/webhook", stripeWebhook)
   .route("/", site);
 
 app.onError(onErrorPage);

@@ -5,15 +5,14 @@ export interface Env {
   DB: D1Database;
   /** Where the API is, shown in the examples on the keys page. */
   GATEWAY_URL?: string;
-  /** Credit purchase bounds in whole USD. */
-  CREDIT_PURCHASE_MIN_USD?: string;
-  CREDIT_PURCHASE_MAX_USD?: string;
-  /** Secrets. Without STRIPE_SECRET_KEY the credits page says payments are not configured. */
+  /** Credit purchase bounds in cents (as the billing worker reads them). */
+  PURCHASE_MIN_CENTS?: string;
+  PURCHASE_MAX_CENTS?: string;
+  /** Secret. Without it the credits page says payments are not configured. Webhooks go to the billing worker. */
   STRIPE_SECRET_KEY?: string;
-  STRIPE_WEBHOOK_SECRET?: string;
   /** "http://127.0.0.1:12111" in tests: a fake Stripe API. Unset = Stripe itself. */
   STRIPE_API_BASE?: string;
-  /** Base64 of 32 random bytes: the AES-256-GCM key that encrypts BYOK provider keys. */
+  /** Secret, shared with the gateway: base64 of 32 bytes, encrypts BYOK provider keys (@switchyard/byok; _V2… for rotation). */
   BYOK_MASTER_KEY?: string;
 }
 

@@ -1,76 +1,36 @@
 import { env } from "cloudflare:test";
-import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { purchaseFeeNanos } from "../src/lib/purchase-fee.ts";
-import { row, signUp, TestBrowser, visibleText } from "./setup/browser.ts";
+import { row, signUp, visibleText } from "./setup/browser.ts";
 
+/**
+ * The credits page's side of a purchase. The fee rule is @switchyard/fees' and the
+ * webhook that credits the ledger is the billing worker's, each tested there; the
+ * whole loop (checkout → signed webhook → balance) runs in tests/browser.
+ */
 const usd = (n: number) => Math.round(n * 100) * 10_000_000;
 
-describe("the purchase fee (stand-in for @switchyard/fees)", () => {
-  it.each([
-    [10, 0.8],
-    [20, 1.1],
-    [100, 5.5],
-    [5, 0.8],
-    [14.54, 0.8], // 5.5 % = 0.7997 → the $0.80 floor
-    [14.64, 0.81], // 0.8052 → 0.81
-    [15, 0.83], // 0.825 exactly: half-up, not half-even
-    [10_000, 550],
-  ])("$%d → fee $%d", (amount, fee) => {
-    expect(purchaseFeeNanos(usd(amount))).toBe(usd(fee));
-  });
-});
-
-async function signedWebhook(payload: object, secret = env.STRIPE_WEBHOOK_SECRET!) {
-  const body = JSON.stringify(payload);
-  const signature = await new Stripe("sk_test_unused").webhooks.generateTestHeaderStringAsync({
-    payload: body,
-    secret,
-    cryptoProvider: Stripe.createSubtleCryptoProvider(),
-  });
-  return new TestBrowser().request("/stripe/webhook", { method: "POST", body, headers: { "stripe-signature": signature, "content-type": "application/json" } });
-}
-
-/** Signs up, opens checkout for `amount` through the page, returns the purchase the page made. */
 async function checkout(amount: string) {
   const user = await signUp("buyer");
   await user.browser.get(`/w/${user.workspaceId}/credits?amount=${amount}`);
   const res = await user.browser.post(`/w/${user.workspaceId}/credits/checkout`, { amount });
-  const purchase = await row<{ id: string; account_id: string; amount_nanos: number; fee_nanos: number; status: string; stripe_session_id: string }>(
+  const purchase = await row<{ id: string; amount_nanos: number; fee_nanos: number; status: string; stripe_session_id: string }>(
     "SELECT * FROM purchases WHERE workspace_id = ?",
     user.workspaceId,
   );
   return { ...user, res, purchase: purchase! };
 }
 
-const completed = (p: { id: string; stripe_session_id: string }, totalCents: number, eventId = `evt_${crypto.randomUUID()}`) => ({
-  id: eventId,
-  object: "event",
-  type: "checkout.session.completed",
-  data: {
-    object: {
-      id: p.stripe_session_id,
-      object: "checkout.session",
-      client_reference_id: p.id,
-      amount_total: totalCents,
-      currency: "usd",
-      payment_status: "paid",
-      payment_intent: "pi_test_123",
-      metadata: { purchase_id: p.id },
-    },
-  },
-});
+/** What the billing worker's webhook does to the purchase row once Stripe says it is paid. */
+const markPaid = (purchaseId: string) => env.DB.prepare("UPDATE purchases SET status = 'paid', stripe_payment_intent_id = 'pi_test_1' WHERE id = ?").bind(purchaseId).run();
 
-const balance = async (accountId: string) => (await row<{ b: number }>("SELECT balance_nanos AS b FROM account_balances WHERE account_id = ?", accountId))!.b;
-const ledgerSum = async (accountId: string) => (await row<{ s: number }>("SELECT COALESCE(SUM(amount_nanos), 0) AS s FROM ledger_entries WHERE account_id = ?", accountId))!.s;
-
-describe("credits", () => {
-  it("shows the fee and total before paying", async () => {
+describe("credits page", () => {
+  it("shows the fee and the total before paying", async () => {
     const { browser, workspaceId } = await signUp("quote");
-    const page = await browser.get(`/w/${workspaceId}/credits?amount=20`);
-    const text = visibleText(page.html);
-    expect(text).toMatch(/Credits \$20\.00 Processing fee .* \$1\.10 Total charged \$21\.10/);
-    expect(text).toContain("Pay $21.10 with Stripe");
+    for (const [amount, fee, total] of [["10", "$0.80", "$10.80"], ["20", "$1.10", "$21.10"], ["100", "$5.50", "$105.50"]] as const) {
+      const text = visibleText((await browser.get(`/w/${workspaceId}/credits?amount=${amount}`)).html);
+      expect(text).toMatch(new RegExp(`Credits \\$${amount}\\.00 Processing fee .* \\${fee} Total charged \\${total}`));
+      expect(text).toContain(`Pay ${total} with Stripe`);
+    }
   });
 
   it("refuses amounts outside $5..$10,000 in place", async () => {
@@ -80,44 +40,40 @@ describe("credits", () => {
       expect(res.status, amount).toBe(400);
       expect(res.headers.get("content-type")).toMatch(/text\/html/);
     }
-    expect(visibleText((await browser.get(`/w/${workspaceId}/credits?amount=4`)).html)).toContain("Choose an amount between $5.00 and $10,000.00");
+    expect(visibleText((await browser.get(`/w/${workspaceId}/credits?amount=4`)).html)).toContain("Choose an amount between $5.00 and $10000.00");
     expect(await row("SELECT 1 FROM purchases WHERE workspace_id = ?", workspaceId)).toBeNull();
   });
 
   it("opens Stripe Checkout for the amount plus the fee, with a pending purchase", async () => {
     const { res, purchase } = await checkout("10");
     expect(res.status).toBe(303);
-    expect(res.location).toMatch(/^http:\/\/stripe\.fake\/pay\/cs_test_\w+$/);
+    expect(res.location).toBe(`http://stripe.fake/pay/${purchase.stripe_session_id}`);
     expect(purchase).toMatchObject({ amount_nanos: usd(10), fee_nanos: usd(0.8), status: "pending" });
-    expect(res.location).toContain(purchase.stripe_session_id);
   });
 
-  it("a signed webhook adds the amount, not the fee; a replay adds nothing", async () => {
-    const { purchase } = await checkout("10");
-    const event = completed(purchase, 1080);
-    expect((await signedWebhook(event)).status).toBe(200);
-    expect(await balance(purchase.account_id)).toBe(usd(10));
-    expect(await ledgerSum(purchase.account_id)).toBe(usd(10));
-    expect(await row("SELECT status, stripe_payment_intent_id AS pi FROM purchases WHERE id = ?", purchase.id)).toEqual({ status: "paid", pi: "pi_test_123" });
-
-    expect((await signedWebhook(event)).status).toBe(200); // same event again
-    expect((await signedWebhook(completed(purchase, 1080))).status).toBe(200); // another event, same session
-    expect(await balance(purchase.account_id)).toBe(usd(10));
-    expect(await ledgerSum(purchase.account_id)).toBe(usd(10));
+  it("back from Stripe, says whether the credits have arrived yet", async () => {
+    const { browser, workspaceId, purchase } = await checkout("20");
+    const early = await browser.get(`/w/${workspaceId}/credits/return?session_id=${purchase.stripe_session_id}`);
+    expect(early.location).toBe(`/w/${workspaceId}/credits?notice=payment-received`);
+    await markPaid(purchase.id);
+    const later = await browser.get(`/w/${workspaceId}/credits/return?session_id=${purchase.stripe_session_id}`);
+    expect(later.location).toBe(`/w/${workspaceId}/credits?notice=payment-credited`);
   });
 
-  it("refuses a bad signature and a total that is not what was quoted", async () => {
-    const { purchase } = await checkout("20");
-    expect((await signedWebhook(completed(purchase, 2110), "whsec_wrong")).status).toBe(400);
-    expect((await signedWebhook(completed(purchase, 2000))).status).toBe(422);
-    expect(await balance(purchase.account_id)).toBe(0);
-  });
-
-  it("the receipt shows credits, fee and total once paid", async () => {
+  it("lists purchases, with a receipt once paid", async () => {
     const { browser, workspaceId, purchase } = await checkout("100");
+    expect(visibleText((await browser.get(`/w/${workspaceId}/credits`)).html)).toMatch(/\$100\.00 \$5\.50 \$105\.50 Pending/);
     expect((await browser.get(`/w/${workspaceId}/credits/receipts/${purchase.id}`)).status).toBe(404);
-    await signedWebhook(completed(purchase, 10550));
+    await markPaid(purchase.id);
     const receipt = visibleText((await browser.get(`/w/${workspaceId}/credits/receipts/${purchase.id}`)).html);
     expect(receipt).toMatch(/Credits \$100\.00 Processing fee \$5\.50 Total paid \$105\.50/);
+    expect(receipt).toContain("pi_test_1");
+  });
+
+  it("another account's receipt is not found", async () => {
+    const { purchase } = await checkout("10");
+    await markPaid(purchase.id);
+    const other = await signUp("nosy");
+    expect((await other.browser.get(`/w/${other.workspaceId}/credits/receipts/${purchase.id}`)).status).toBe(404);
   });
 });

@@ -1,6 +1,6 @@
+import type { SealedProviderKey } from "@switchyard/byok";
 import { byokKeys } from "@switchyard/db";
 import { and, asc, eq } from "drizzle-orm";
-import type { SealedKey } from "../lib/byok-crypto.ts";
 import { randomId } from "../lib/encoding.ts";
 import type { Db } from "./client.ts";
 
@@ -14,8 +14,8 @@ export function listByokKeys(db: Db, workspaceId: string) {
 }
 
 /** One key per provider and workspace: a new one replaces the old. */
-export async function saveByokKey(db: Db, workspaceId: string, provider: string, sealed: SealedKey, last4: string, alwaysUse: boolean): Promise<void> {
-  const values = { ...sealed, last4, alwaysUse };
+export async function saveByokKey(db: Db, workspaceId: string, provider: string, sealed: SealedProviderKey, alwaysUse: boolean): Promise<void> {
+  const values = { ...sealed, alwaysUse };
   await db
     .insert(byokKeys)
     .values({ id: randomId("byok_"), workspaceId, provider, ...values })

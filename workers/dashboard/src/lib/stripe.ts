@@ -14,9 +14,3 @@ export function stripeClient(env: Env): Stripe | null {
     ...(base ? { host: base.hostname, port: base.port || (base.protocol === "https:" ? 443 : 80), protocol: base.protocol.replace(":", "") as "http" | "https" } : {}),
   });
 }
-
-/** Verifies a webhook's signature with WebCrypto; throws on a bad or stale signature. */
-export async function verifyWebhook(env: Env, payload: string, signature: string): Promise<Stripe.Event> {
-  const stripe = new Stripe(env.STRIPE_SECRET_KEY ?? "sk_unused", { httpClient: Stripe.createFetchHttpClient() });
-  return stripe.webhooks.constructEventAsync(payload, signature, env.STRIPE_WEBHOOK_SECRET!, undefined, Stripe.createSubtleCryptoProvider());
-}
