@@ -186,9 +186,9 @@ describe("the dashboard in Chromium", () => {
         return refusal instanceof OpenAI.APIError;
       }, { timeout: 15_000, interval: 1000 })
       .toBe(true);
-    expect(refusal.status).toBeGreaterThanOrEqual(400);
-    expect(refusal.status).toBeLessThan(500 + 4);
-    expect(refusal.message).toMatch(/EU/);
+    // A 4xx in OpenRouter's shape that names the workspace rule, not a 5xx or a silent US answer.
+    expect([400, 403, 404]).toContain(refusal.status);
+    expect(refusal.message).toMatch(/EU-only/);
   });
 
   it("a member sees the workspace but cannot change its settings", async () => {

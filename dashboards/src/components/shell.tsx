@@ -3,6 +3,7 @@ import { canManage, type PageContext, type Section } from "../types.ts";
 import { Alerts } from "./alerts.tsx";
 import { CsrfField } from "./csrf.tsx";
 import { Document } from "./document.tsx";
+import { PostButton } from "./post-button.tsx";
 
 const SECTIONS: Array<[Section, string, string]> = [
   ["overview", "Overview", ""],
@@ -54,12 +55,7 @@ export const Shell = ({ ctx, title, children }: { ctx: PageContext; title: strin
         </nav>
         <div class="user">
           <span>{ctx.user.email}</span>
-          <form method="post" action="/signout" class="inline">
-            <CsrfField token={ctx.csrfToken} />
-            <button type="submit" class="link">
-              Sign out
-            </button>
-          </form>
+          <PostButton action="/signout" csrfToken={ctx.csrfToken} label="Sign out" variant="link" />
         </div>
       </div>
     </header>

@@ -1,4 +1,5 @@
 import { Shell, workspacePath } from "../components/shell.tsx";
+import { num, TableSection } from "../components/table-section.tsx";
 import { formatCount, formatTime, formatUsdExact } from "../format.ts";
 import type { PageContext } from "../types.ts";
 
@@ -86,57 +87,40 @@ export const ActivityPage = ({ ctx, data }: { ctx: PageContext; data: ActivityDa
           Clear
         </a>
       </form>
-      <section class="card">
-        {data.rows.length === 0 ? (
-          <p class="empty">No requests match.</p>
-        ) : (
-          <div class="table-wrap">
-            <table id="activity">
-              <thead>
-                <tr>
-                  <th>Time</th>
-                  <th>Model</th>
-                  <th>Provider</th>
-                  <th>Key</th>
-                  <th class="num">Tokens in</th>
-                  <th class="num">Tokens out</th>
-                  <th class="num">Cost</th>
-                  <th class="num">Latency</th>
-                  <th>Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.rows.map((r) => (
-                  <tr data-generation-id={r.id}>
-                    <td title={r.id}>{formatTime(r.createdAt, true)}</td>
-                    <td>
-                      {r.model}
-                      {r.streamed ? <span class="muted small"> · stream</span> : null}
-                    </td>
-                    <td>
-                      {r.provider ?? "—"}
-                      {r.byok ? <span class="badge dim">BYOK</span> : null}
-                    </td>
-                    <td>{r.keyName ?? <span class="muted">deleted key</span>}</td>
-                    <td class="num">{formatCount(r.promptTokens)}</td>
-                    <td class="num">{formatCount(r.completionTokens)}</td>
-                    <td class="num">{formatUsdExact(r.costNanos)}</td>
-                    <td class="num">{r.latencyMs === null ? "—" : `${formatCount(r.latencyMs)} ms`}</td>
-                    <td>
-                      <Status row={r} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {data.olderQuery ? (
-          <p>
-            <a href={`${base}?${data.olderQuery}`}>Older →</a>
-          </p>
-        ) : null}
-      </section>
+      <TableSection
+        id="activity"
+        columns={["Time", "Model", "Provider", "Key", num("Tokens in"), num("Tokens out"), num("Cost"), num("Latency"), "Status"]}
+        empty={data.rows.length ? null : "No requests match."}
+        footer={
+          data.olderQuery ? (
+            <p>
+              <a href={`${base}?${data.olderQuery}`}>Older →</a>
+            </p>
+          ) : null
+        }
+      >
+        {data.rows.map((r) => (
+          <tr data-generation-id={r.id}>
+            <td title={r.id}>{formatTime(r.createdAt, true)}</td>
+            <td>
+              {r.model}
+              {r.streamed ? <span class="muted small"> · stream</span> : null}
+            </td>
+            <td>
+              {r.provider ?? "—"}
+              {r.byok ? <span class="badge dim">BYOK</span> : null}
+            </td>
+            <td>{r.keyName ?? <span class="muted">deleted key</span>}</td>
+            <td class="num">{formatCount(r.promptTokens)}</td>
+            <td class="num">{formatCount(r.completionTokens)}</td>
+            <td class="num">{formatUsdExact(r.costNanos)}</td>
+            <td class="num">{r.latencyMs === null ? "—" : `${formatCount(r.latencyMs)} ms`}</td>
+            <td>
+              <Status row={r} />
+            </td>
+          </tr>
+        ))}
+      </TableSection>
     </Shell>
   );
 };

@@ -1,6 +1,8 @@
 import { ReadOnlyNotice } from "../components/alerts.tsx";
 import { CsrfField } from "../components/csrf.tsx";
+import { PostButton } from "../components/post-button.tsx";
 import { Shell, workspacePath } from "../components/shell.tsx";
+import { TableSection } from "../components/table-section.tsx";
 import { formatTime } from "../format.ts";
 import { canManage, type PageContext } from "../types.ts";
 import type { ProviderOption } from "./settings.tsx";
@@ -63,57 +65,37 @@ export const ByokPage = ({ ctx, data }: { ctx: PageContext; data: ByokData }) =>
           already has one replaces it.
         </p>
       </section>
-      <section class="card">
-        <h2>Your keys</h2>
-        {data.keys.length === 0 ? (
-          <p class="empty">No provider keys yet.</p>
-        ) : (
-          <div class="table-wrap">
-            <table id="byok-keys">
-              <thead>
-                <tr>
-                  <th>Provider</th>
-                  <th>Key</th>
-                  <th>Always use</th>
-                  <th>Added</th>
-                  {manage ? <th></th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {data.keys.map((k) => (
-                  <tr>
-                    <td>{k.providerName}</td>
-                    <td>
-                      <code>{k.masked}</code>
-                    </td>
-                    <td>{k.alwaysUse ? <span class="badge ok">Always</span> : <span class="badge dim">Fallback to hosted</span>}</td>
-                    <td>{formatTime(k.createdAt)}</td>
-                    {manage ? (
-                      <td>
-                        <div class="row nowrap">
-                          <form method="post" action={`${base}/${k.id}`}>
-                            <CsrfField token={ctx.csrfToken} />
-                            <input type="hidden" name="always_use" value={k.alwaysUse ? "" : "on"} />
-                            <button type="submit" class="secondary">
-                              {k.alwaysUse ? "Allow fallback" : "Always use"}
-                            </button>
-                          </form>
-                          <form method="post" action={`${base}/${k.id}/delete`}>
-                            <CsrfField token={ctx.csrfToken} />
-                            <button type="submit" class="danger">
-                              Delete
-                            </button>
-                          </form>
-                        </div>
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <TableSection
+        title="Your keys"
+        id="byok-keys"
+        columns={["Provider", "Key", "Always use", "Added", ...(manage ? [""] : [])]}
+        empty={data.keys.length ? null : "No provider keys yet."}
+      >
+        {data.keys.map((k) => (
+          <tr>
+            <td>{k.providerName}</td>
+            <td>
+              <code>{k.masked}</code>
+            </td>
+            <td>{k.alwaysUse ? <span class="badge ok">Always</span> : <span class="badge dim">Fallback to hosted</span>}</td>
+            <td>{formatTime(k.createdAt)}</td>
+            {manage ? (
+              <td>
+                <div class="row nowrap">
+                  <PostButton
+                    action={`${base}/${k.id}`}
+                    csrfToken={ctx.csrfToken}
+                    label={k.alwaysUse ? "Allow fallback" : "Always use"}
+                    variant="secondary"
+                    fields={{ always_use: k.alwaysUse ? "" : "on" }}
+                  />
+                  <PostButton action={`${base}/${k.id}/delete`} csrfToken={ctx.csrfToken} label="Delete" variant="danger" />
+                </div>
+              </td>
+            ) : null}
+          </tr>
+        ))}
+      </TableSection>
     </Shell>
   );
 };

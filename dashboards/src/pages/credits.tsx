@@ -1,6 +1,7 @@
 import { ReadOnlyNotice } from "../components/alerts.tsx";
 import { CsrfField } from "../components/csrf.tsx";
 import { Shell, workspacePath } from "../components/shell.tsx";
+import { num, TableSection } from "../components/table-section.tsx";
 import { formatTime, formatUsd, formatUsdExact } from "../format.ts";
 import { canManage, type PageContext } from "../types.ts";
 
@@ -98,40 +99,24 @@ export const CreditsPage = ({ ctx, data }: { ctx: PageContext; data: CreditsData
       </form>
     </section>
     {data.quote ? <Quote ctx={ctx} data={data} /> : null}
-    <section class="card">
-      <h2>Purchase history</h2>
-      {data.purchases.length === 0 ? (
-        <p class="empty">No purchases yet.</p>
-      ) : (
-        <div class="table-wrap">
-          <table id="purchases">
-            <thead>
-              <tr>
-                <th>Date</th>
-                <th class="num">Credits</th>
-                <th class="num">Fee</th>
-                <th class="num">Total</th>
-                <th>Status</th>
-                <th></th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.purchases.map((p) => (
-                <tr>
-                  <td>{formatTime(p.createdAt)}</td>
-                  <td class="num">{formatUsd(p.amountNanos)}</td>
-                  <td class="num">{formatUsd(p.feeNanos)}</td>
-                  <td class="num">{formatUsd(p.amountNanos + p.feeNanos)}</td>
-                  <td>
-                    <span class={`badge ${STATUS[p.status][1]}`}>{STATUS[p.status][0]}</span>
-                  </td>
-                  <td>{p.status === "pending" ? null : <a href={workspacePath(ctx.workspace.id, `/credits/receipts/${p.id}`)}>Receipt</a>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
+    <TableSection
+      title="Purchase history"
+      id="purchases"
+      columns={["Date", num("Credits"), num("Fee"), num("Total"), "Status", ""]}
+      empty={data.purchases.length ? null : "No purchases yet."}
+    >
+      {data.purchases.map((p) => (
+        <tr>
+          <td>{formatTime(p.createdAt)}</td>
+          <td class="num">{formatUsd(p.amountNanos)}</td>
+          <td class="num">{formatUsd(p.feeNanos)}</td>
+          <td class="num">{formatUsd(p.amountNanos + p.feeNanos)}</td>
+          <td>
+            <span class={`badge ${STATUS[p.status][1]}`}>{STATUS[p.status][0]}</span>
+          </td>
+          <td>{p.status === "pending" ? null : <a href={workspacePath(ctx.workspace.id, `/credits/receipts/${p.id}`)}>Receipt</a>}</td>
+        </tr>
+      ))}
+    </TableSection>
   </Shell>
 );

@@ -1,6 +1,8 @@
 import { ReadOnlyNotice } from "../components/alerts.tsx";
 import { CsrfField } from "../components/csrf.tsx";
+import { PostButton } from "../components/post-button.tsx";
 import { Shell, workspacePath } from "../components/shell.tsx";
+import { num, TableSection } from "../components/table-section.tsx";
 import { formatTime, formatUsd, nanosToInput, timeAgo } from "../format.ts";
 import { canManage, type PageContext } from "../types.ts";
 
@@ -85,18 +87,8 @@ const KeyActions = ({ ctx, k }: { ctx: PageContext; k: KeyRow }) => {
         <button type="submit">Save</button>
       </form>
       <div class="row" style="margin-top:.6rem">
-        <form method="post" action={`${base}/${k.disabled ? "enable" : "disable"}`}>
-          <CsrfField token={ctx.csrfToken} />
-          <button type="submit" class="secondary">
-            {k.disabled ? "Enable" : "Disable"}
-          </button>
-        </form>
-        <form method="post" action={`${base}/delete`}>
-          <CsrfField token={ctx.csrfToken} />
-          <button type="submit" class="danger">
-            Delete
-          </button>
-        </form>
+        <PostButton action={`${base}/${k.disabled ? "enable" : "disable"}`} csrfToken={ctx.csrfToken} label={k.disabled ? "Enable" : "Disable"} variant="secondary" />
+        <PostButton action={`${base}/delete`} csrfToken={ctx.csrfToken} label="Delete" variant="danger" />
       </div>
     </details>
   );
@@ -123,52 +115,34 @@ export const KeysPage = ({ ctx, data }: { ctx: PageContext; data: KeysData }) =>
           </button>
         </form>
       </section>
-      <section class="card">
-        <h2>Keys</h2>
-        {data.keys.length === 0 ? (
-          <p class="empty">No keys yet.</p>
-        ) : (
-          <div class="table-wrap">
-            <table id="keys">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Key</th>
-                  <th>Status</th>
-                  <th class="num">Limit</th>
-                  <th class="num">Spend (30 d)</th>
-                  <th>Last used</th>
-                  <th>Created</th>
-                  {manage ? <th></th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {data.keys.map((k) => (
-                  <tr data-key-id={k.id}>
-                    <td>{k.name}</td>
-                    <td>
-                      <code>{k.prefix}…</code>
-                    </td>
-                    <td>{k.disabled ? <span class="badge bad">Disabled</span> : <span class="badge ok">Active</span>}</td>
-                    <td class="num">
-                      {k.limitNanos === null ? "—" : formatUsd(k.limitNanos)}
-                      {k.limitNanos !== null && k.limitReset !== "none" ? <span class="muted small"> / {k.limitReset}</span> : null}
-                    </td>
-                    <td class="num">{formatUsd(k.spend30dNanos)}</td>
-                    <td title={formatTime(k.lastUsedAt)}>{timeAgo(k.lastUsedAt)}</td>
-                    <td>{formatTime(k.createdAt)}</td>
-                    {manage ? (
-                      <td>
-                        <KeyActions ctx={ctx} k={k} />
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <TableSection
+        title="Keys"
+        id="keys"
+        columns={["Name", "Key", "Status", num("Limit"), num("Spend (30 d)"), "Last used", "Created", ...(manage ? [""] : [])]}
+        empty={data.keys.length ? null : "No keys yet."}
+      >
+        {data.keys.map((k) => (
+          <tr data-key-id={k.id}>
+            <td>{k.name}</td>
+            <td>
+              <code>{k.prefix}…</code>
+            </td>
+            <td>{k.disabled ? <span class="badge bad">Disabled</span> : <span class="badge ok">Active</span>}</td>
+            <td class="num">
+              {k.limitNanos === null ? "—" : formatUsd(k.limitNanos)}
+              {k.limitNanos !== null && k.limitReset !== "none" ? <span class="muted small"> / {k.limitReset}</span> : null}
+            </td>
+            <td class="num">{formatUsd(k.spend30dNanos)}</td>
+            <td title={formatTime(k.lastUsedAt)}>{timeAgo(k.lastUsedAt)}</td>
+            <td>{formatTime(k.createdAt)}</td>
+            {manage ? (
+              <td>
+                <KeyActions ctx={ctx} k={k} />
+              </td>
+            ) : null}
+          </tr>
+        ))}
+      </TableSection>
     </Shell>
   );
 };

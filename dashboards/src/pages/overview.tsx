@@ -1,5 +1,6 @@
 import { type DailySeries, StackedBarChart } from "../charts/stacked-bars.tsx";
 import { Shell, workspacePath } from "../components/shell.tsx";
+import { num, TableSection } from "../components/table-section.tsx";
 import { formatCount, formatUsd, formatUsdExact } from "../format.ts";
 import type { PageContext } from "../types.ts";
 
@@ -58,35 +59,22 @@ export const OverviewPage = ({ ctx, data }: { ctx: PageContext; data: OverviewDa
           <StackedBarChart days={data.chart.days} series={data.chart.series} label="Spend per day over the last 30 days, stacked by model" />
         )}
       </section>
-      <section class="card">
-        <h2>Top keys, last 30 days</h2>
-        {data.topKeys.length === 0 ? (
-          <p class="empty">No requests yet.</p>
-        ) : (
-          <div class="table-wrap">
-            <table id="top-keys">
-              <thead>
-                <tr>
-                  <th>Key</th>
-                  <th class="num">Requests</th>
-                  <th class="num">Spend</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.topKeys.map((k) => (
-                  <tr>
-                    <td>
-                      {k.name} <code class="muted">{k.prefix}…</code>
-                    </td>
-                    <td class="num">{formatCount(k.requests)}</td>
-                    <td class="num">{formatUsd(k.spendNanos)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <TableSection
+        title="Top keys, last 30 days"
+        id="top-keys"
+        columns={["Key", num("Requests"), num("Spend")]}
+        empty={data.topKeys.length ? null : "No requests yet."}
+      >
+        {data.topKeys.map((k) => (
+          <tr>
+            <td>
+              {k.name} <code class="muted">{k.prefix}…</code>
+            </td>
+            <td class="num">{formatCount(k.requests)}</td>
+            <td class="num">{formatUsd(k.spendNanos)}</td>
+          </tr>
+        ))}
+      </TableSection>
     </Shell>
   );
 };

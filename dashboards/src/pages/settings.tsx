@@ -1,5 +1,6 @@
 import { ReadOnlyNotice } from "../components/alerts.tsx";
 import { CsrfField } from "../components/csrf.tsx";
+import { PostButton } from "../components/post-button.tsx";
 import { Shell, workspacePath } from "../components/shell.tsx";
 import { canManage, type PageContext, type Role } from "../types.ts";
 
@@ -160,12 +161,7 @@ const Members = ({ ctx, data }: { ctx: PageContext; data: SettingsData }) => {
                 </td>
                 {manage ? (
                   <td>
-                    <form method="post" action={`${base}/${m.userId}/remove`}>
-                      <CsrfField token={ctx.csrfToken} />
-                      <button type="submit" class="danger">
-                        Remove
-                      </button>
-                    </form>
+                    <PostButton action={`${base}/${m.userId}/remove`} csrfToken={ctx.csrfToken} label="Remove" variant="danger" />
                   </td>
                 ) : null}
               </tr>

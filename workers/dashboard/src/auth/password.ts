@@ -1,4 +1,5 @@
-import { constantTimeEqual, fromBase64, randomBytes, toBase64 } from "../lib/encoding.ts";
+import { decodeBase64, encodeBase64 } from "hono/utils/encode";
+import { constantTimeEqual, randomBytes } from "../lib/encoding.ts";
 
 /**
  * Password hashing with PBKDF2-HMAC-SHA256 from WebCrypto and a 16-byte salt per user.
@@ -16,14 +17,14 @@ async function derive(password: string, salt: Uint8Array<ArrayBuffer>, iteration
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const hash = await derive(password, salt, PBKDF2_ITERATIONS);
-  return `pbkdf2-sha256$${PBKDF2_ITERATIONS}$${toBase64(salt)}$${toBase64(hash)}`;
+  return `pbkdf2-sha256$${PBKDF2_ITERATIONS}$${encodeBase64(salt.buffer)}$${encodeBase64(hash)}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, iterations, salt, hash] = stored.split("$");
   if (scheme !== "pbkdf2-sha256" || !iterations || !salt || !hash) return false;
-  const candidate = await derive(password, fromBase64(salt), Number(iterations));
-  return constantTimeEqual(toBase64(candidate), hash);
+  const candidate = await derive(password, decodeBase64(salt), Number(iterations));
+  return constantTimeEqual(encodeBase64(candidate), hash);
 }
 
 /** Spent on unknown emails so that "no such user" takes as long as "wrong password". */

@@ -1,4 +1,4 @@
-import { sha256Hex, toHex, randomBytes } from "./encoding.ts";
+import { randomBytes, sha256Hex, toHex } from "./encoding.ts";
 
 /**
  * Hosted API keys: "sk-sy-v1-" + 64 hex characters (256 random bits). The gateway

@@ -1,40 +1,24 @@
-/** Byte ↔ text encodings used by the auth and crypto modules (WebCrypto only, no Node APIs). */
-export function toHex(bytes: ArrayBuffer | Uint8Array): string {
-  let hex = "";
-  for (const b of new Uint8Array(bytes)) hex += b.toString(16).padStart(2, "0");
-  return hex;
-}
+import { sha256 } from "hono/utils/crypto";
+import { encodeBase64Url } from "hono/utils/encode";
 
-export function toBase64(bytes: ArrayBuffer | Uint8Array): string {
-  let binary = "";
-  for (const b of new Uint8Array(bytes)) binary += String.fromCharCode(b);
-  return btoa(binary);
-}
-
-export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-export function toBase64Url(bytes: Uint8Array): string {
-  return toBase64(bytes).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
+/** Random values and digests for the auth modules (WebCrypto only, no Node APIs). */
 export function randomBytes(n: number): Uint8Array<ArrayBuffer> {
   return crypto.getRandomValues(new Uint8Array(n));
 }
 
-/** Url-safe random token with `bytes` of entropy. */
-export const randomToken = (bytes = 32) => toBase64Url(randomBytes(bytes));
-
-/** Random ids: 128 bits, with a readable prefix ("usr_", "ws_", …). */
-export const randomId = (prefix: string) => `${prefix}${toHex(randomBytes(16))}`;
-
-export async function sha256Hex(text: string): Promise<string> {
-  return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+export function toHex(bytes: Uint8Array): string {
+  let hex = "";
+  for (const b of bytes) hex += b.toString(16).padStart(2, "0");
+  return hex;
 }
+
+/** Url- and cookie-safe random token with `bytes` of entropy (no "=" padding, which cookies would escape). */
+export const randomToken = (bytes = 32) => encodeBase64Url(randomBytes(bytes).buffer).replace(/=+$/, "");
+
+/** Random ids with a readable prefix ("usr_", "ws_", …). */
+export const randomId = (prefix: string) => `${prefix}${crypto.randomUUID().replaceAll("-", "")}`;
+
+export const sha256Hex = async (text: string): Promise<string> => (await sha256(text))!;
 
 /** Compares secrets without an early exit, so timing does not reveal how much matched. */
 export function constantTimeEqual(a: string, b: string): boolean {

@@ -57,6 +57,16 @@ function roleChangeProblem(actor: Role, from: Role | null, to: Role | null, owne
   return null;
 }
 
+/** The member a role change (to null: removal) is about, or why it may not happen. */
+async function memberChange(c: Context<AppEnv>, to: Role | null): Promise<{ userId: string } | { refused: string }> {
+  const ws = c.get("workspace");
+  const all = await listMembers(dbOf(c.env.DB), ws.id);
+  const target = all.find((m) => m.userId === c.req.param("userId"));
+  if (!target) return { refused: "That person is not a member of this workspace." };
+  const problem = roleChangeProblem(ws.role, target.role, to, all.filter((m) => m.role === "owner").length);
+  return problem ? { refused: problem } : { userId: target.userId };
+}
+
 export const settings = new Hono<AppEnv>()
   .get("/settings", (c) => render(c))
   .post("/settings", async (c) => {
@@ -91,25 +101,15 @@ export const settings = new Hono<AppEnv>()
   .post("/members/:userId", async (c) => {
     const role = field(await c.req.parseBody(), "role") as Role;
     if (!ROLES.has(role)) return render(c, "Choose a role.");
-    const db = dbOf(c.env.DB);
-    const ws = c.get("workspace");
-    const all = await listMembers(db, ws.id);
-    const target = all.find((m) => m.userId === c.req.param("userId"));
-    if (!target) return render(c, "That person is not a member of this workspace.");
-    const problem = roleChangeProblem(ws.role, target.role, role, all.filter((m) => m.role === "owner").length);
-    if (problem) return render(c, problem);
-    await setRole(db, ws.id, target.userId, role);
+    const change = await memberChange(c, role);
+    if ("refused" in change) return render(c, change.refused);
+    await setRole(dbOf(c.env.DB), c.get("workspace").id, change.userId, role);
     return backTo(c, "/settings", "member-updated");
   })
   .post("/members/:userId/remove", async (c) => {
-    const db = dbOf(c.env.DB);
-    const ws = c.get("workspace");
-    const all = await listMembers(db, ws.id);
-    const target = all.find((m) => m.userId === c.req.param("userId"));
-    if (!target) return render(c, "That person is not a member of this workspace.");
-    const problem = roleChangeProblem(ws.role, target.role, null, all.filter((m) => m.role === "owner").length);
-    if (problem) return render(c, problem);
-    await removeMember(db, ws.id, target.userId);
-    if (target.userId === c.get("user")!.id) return c.redirect("/", 303);
+    const change = await memberChange(c, null);
+    if ("refused" in change) return render(c, change.refused);
+    await removeMember(dbOf(c.env.DB), c.get("workspace").id, change.userId);
+    if (change.userId === c.get("user")!.id) return c.redirect("/", 303);
     return backTo(c, "/settings", "member-removed");
   });
