@@ -41,7 +41,8 @@ h2 { font-size: 1.1rem; margin: 0 0 .75rem; }
 
 /* workspace switcher: a <details> menu, no script */
 .switcher { position: relative; }
-.switcher summary { list-style: none; cursor: pointer; padding: .3rem .6rem; border: 1px solid var(--border); border-radius: 8px; font-weight: 600; }
+.switcher summary { list-style: none; cursor: pointer; padding: .3rem .6rem; border: 1px solid var(--border); border-radius: 8px; font-weight: 600;
+  max-width: 220px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .switcher summary::-webkit-details-marker { display: none; }
 .switcher summary::after { content: " ▾"; color: var(--muted); }
 .switcher .menu { position: absolute; z-index: 10; top: 110%; left: 0; min-width: 260px; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); box-shadow: var(--shadow); padding: .5rem; }

@@ -44,7 +44,7 @@ export const OverviewPage = ({ ctx, data }: { ctx: PageContext; data: OverviewDa
       </div>
       <div class="grid">
         <Stat id="balance" label="Credit balance" value={formatUsd(data.balanceNanos)} exact={formatUsdExact(data.balanceNanos)} hint="Shared by the account's workspaces" />
-        <Stat label="Spend, last 30 days" value={formatUsd(data.spend30dNanos)} hint={`${formatCount(data.requests30d)} requests`} />
+        <Stat label="Spend, last 30 days" value={formatUsd(data.spend30dNanos)} hint={`${formatCount(data.requests30d)} ${data.requests30d === 1 ? "request" : "requests"}`} />
         <Stat
           label="Spend this month"
           value={formatUsd(data.monthSpendNanos)}
