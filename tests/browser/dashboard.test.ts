@@ -128,8 +128,13 @@ describe("the dashboard in Chromium", () => {
 
   it("a call with the key appears in Activity and in the chart", async () => {
     const client = new OpenAI({ baseURL: `${gateway.url}/api/v1`, apiKey, maxRetries: 0 });
-    const completion = await client.chat.completions.create({ model: "mock/echo", messages: [{ role: "user", content: "hello from the browser test" }] });
+    const { data: completion, response } = await client.chat.completions
+      .create({ model: "mock/echo", messages: [{ role: "user", content: "hello from the browser test" }] })
+      .withResponse();
     expect(completion.choices[0]!.message.content).toBe("Echo: hello from the browser test");
+    // mock/echo has a US and an EU endpoint; the router picks one
+    const provider = response.headers.get("x-switchyard-provider")!;
+    expect(["mock", "mock-eu"]).toContain(provider);
 
     const { page } = owner;
     // Settlement runs after the response (waitUntil): reload until the row is there.
@@ -141,7 +146,7 @@ describe("the dashboard in Chromium", () => {
       .toBe(1);
     const cells = await page.locator(`tr[data-generation-id="${completion.id}"] td`).allTextContents();
     expect(cells[1]).toBe("mock/echo");
-    expect(cells[2]).toBe("mock");
+    expect(cells[2]).toBe(provider);
     expect(cells[3]).toBe("Browser test key");
     expect(cells[8]).toBe("OK");
     await screenshot(page, "08-activity");
@@ -152,7 +157,7 @@ describe("the dashboard in Chromium", () => {
     let text = "";
     for await (const chunk of csv) text += chunk;
     const row = text.split("\r\n").find((line) => line.includes(completion.id))!;
-    expect(row).toContain(`${completion.id},mock/echo,mock,`);
+    expect(row).toContain(`${completion.id},mock/echo,${provider},`);
     const costNanos = Number(row.split(",")[11]);
     expect(costNanos).toBeGreaterThan(0);
 

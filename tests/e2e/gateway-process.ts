@@ -81,10 +81,11 @@ export function startWorkerBesideGateway(worker: "dashboard" | "billing", stateD
 const varArgs = (vars: Record<string, string>) => Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
 
 async function startWranglerDev(args: string[]): Promise<RunningWorker> {
-  const port = await freePort();
+  // An explicit inspector port too: two wrangler dev processes starting at once race for the default 9229.
+  const [port, inspectorPort] = [await freePort(), await freePort()];
   const child: ChildProcess = spawn(
     wrangler,
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--log-level", "warn", "--show-interactive-dev-session=false", ...args],
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--log-level", "warn", "--show-interactive-dev-session=false", ...args],
     { cwd: root, env: quietEnv, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let output = "";

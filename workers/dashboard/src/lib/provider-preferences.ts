@@ -1,44 +1,43 @@
 import type { SettingsForm } from "@switchyard/dashboards";
-import { z } from "zod";
+import { type ProviderPreferences, providerPreferencesSchema } from "@switchyard/schemas";
 
 /**
- * The workspace's default `provider` object, in OpenRouter's request shape so the
- * gateway can merge it with a request's own. Only non-default fields are stored.
+ * The workspace's default `provider` object, stored as JSON in OpenRouter's request
+ * shape (the gateway's planner parses it with the same schema). The form edits
+ * five fields; any other field set elsewhere (only, max_price, …) is kept.
  */
-export const providerPreferencesSchema = z
-  .object({
-    order: z.array(z.string()).optional(),
-    ignore: z.array(z.string()).optional(),
-    allow_fallbacks: z.boolean().optional(),
-    sort: z.enum(["price", "throughput", "latency"]).optional(),
-    data_collection: z.enum(["allow", "deny"]).optional(),
-  })
-  .loose();
+type FormFields = Pick<SettingsForm, "sort" | "order" | "ignore" | "allowFallbacks" | "denyDataCollection">;
 
-export type ProviderPreferences = z.infer<typeof providerPreferencesSchema>;
+function readStored(json: string | null): ProviderPreferences {
+  if (!json) return {};
+  try {
+    const parsed = providerPreferencesSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    return {};
+  }
+}
 
-/** Form fields → stored JSON (null when everything is default), or an error message. */
-export function preferencesFromForm(form: SettingsForm, knownProviders: ReadonlySet<string>): string | null | { error: string } {
-  const order = form.order.split(/[\s,]+/).filter(Boolean);
+/** Form fields → stored JSON (null when nothing is set), or the message to show. */
+export function preferencesFromForm(form: FormFields, knownProviders: ReadonlySet<string>, storedJson: string | null): string | null | { error: string } {
+  const order = [...new Set(form.order.split(/[\s,]+/).filter(Boolean))];
   const unknown = [...order, ...form.ignore].find((slug) => !knownProviders.has(slug));
   if (unknown) return { error: `Unknown provider “${unknown}”. Use slugs such as ${[...knownProviders].slice(0, 3).join(", ")}.` };
-  const prefs: ProviderPreferences = {};
-  if (order.length) prefs.order = [...new Set(order)];
-  if (form.ignore.length) prefs.ignore = form.ignore;
-  if (!form.allowFallbacks) prefs.allow_fallbacks = false;
-  if (form.sort) prefs.sort = form.sort as NonNullable<ProviderPreferences["sort"]>;
-  if (form.denyDataCollection) prefs.data_collection = "deny";
-  return Object.keys(prefs).length ? JSON.stringify(prefs) : null;
+  const { order: _o, ignore: _i, allow_fallbacks: _a, sort: _s, data_collection: _d, ...kept } = readStored(storedJson);
+  const prefs: ProviderPreferences = {
+    ...kept,
+    ...(order.length ? { order } : {}),
+    ...(form.ignore.length ? { ignore: form.ignore } : {}),
+    ...(form.allowFallbacks ? {} : { allow_fallbacks: false }),
+    ...(form.sort ? { sort: form.sort as NonNullable<ProviderPreferences["sort"]> } : {}),
+    ...(form.denyDataCollection ? { data_collection: "deny" as const } : {}),
+  };
+  return Object.keys(prefs).length ? JSON.stringify(providerPreferencesSchema.parse(prefs)) : null;
 }
 
 /** Stored JSON → form fields; unreadable JSON shows as defaults rather than breaking the page. */
-export function preferencesToForm(json: string | null): Pick<SettingsForm, "sort" | "order" | "ignore" | "allowFallbacks" | "denyDataCollection"> {
-  let prefs: ProviderPreferences = {};
-  try {
-    prefs = json ? providerPreferencesSchema.parse(JSON.parse(json)) : {};
-  } catch {
-    prefs = {};
-  }
+export function preferencesToForm(json: string | null): FormFields {
+  const prefs = readStored(json);
   return {
     sort: prefs.sort ?? "",
     order: (prefs.order ?? []).join(", "),

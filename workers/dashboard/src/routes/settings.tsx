@@ -74,9 +74,11 @@ export const settings = new Hono<AppEnv>()
     if (!form.name || form.name.length > 60) return render(c, "Give the workspace a name of at most 60 characters.", form);
     const budget = form.monthlyBudget ? parseUsdToNanos(form.monthlyBudget) : null;
     if (form.monthlyBudget && budget === null) return render(c, "Enter the monthly budget in dollars, like 100 — or leave it empty.", form);
-    const prefs = preferencesFromForm(form, PROVIDER_SLUGS);
+    const db = dbOf(c.env.DB);
+    const stored = await workspaceSettings(db, c.get("workspace").id);
+    const prefs = preferencesFromForm(form, PROVIDER_SLUGS, stored.providerPreferences);
     if (prefs !== null && typeof prefs === "object") return render(c, prefs.error, form);
-    await updateWorkspaceSettings(dbOf(c.env.DB), c.get("workspace").id, {
+    await updateWorkspaceSettings(db, c.get("workspace").id, {
       name: form.name,
       zdr: form.zdr,
       euOnly: form.euOnly,
