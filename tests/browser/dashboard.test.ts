@@ -32,10 +32,9 @@ let apiKey: string;
 beforeAll(async () => {
   [upstream, stripe, browser] = await Promise.all([startMockUpstream(), startFakeStripe(), launchChromium()]);
   gateway = await startGateway({ PROVIDER_BASE_URLS: JSON.stringify({ mock: upstream.url, "mock-eu": upstream.url }), BYOK_MASTER_KEY });
-  [dashboard, billing] = await Promise.all([
-    startWorkerBesideGateway("dashboard", gateway.stateDir, { STRIPE_SECRET_KEY, STRIPE_API_BASE: stripe.url, BYOK_MASTER_KEY, GATEWAY_URL: gateway.url }),
-    startWorkerBesideGateway("billing", gateway.stateDir, { STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: stripe.url }),
-  ]);
+  // One after the other: two workerd processes initialising the same state directory at once is asking for trouble.
+  dashboard = await startWorkerBesideGateway("dashboard", gateway.stateDir, { STRIPE_SECRET_KEY, STRIPE_API_BASE: stripe.url, BYOK_MASTER_KEY, GATEWAY_URL: gateway.url });
+  billing = await startWorkerBesideGateway("billing", gateway.stateDir, { STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: stripe.url });
 });
 
 afterAll(async () => {

@@ -92,17 +92,23 @@ async function startWranglerDev(args: string[]): Promise<RunningWorker> {
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, child, () => output);
-  return {
-    url,
-    output: () => output,
-    async stop() {
-      if (child.exitCode === null) {
-        process.kill(-child.pid!, "SIGTERM");
-        await new Promise((ok) => child.once("exit", ok));
-      }
-    },
+  // The whole process group: wrangler and the workerd it started (which can outlive a failed wrangler).
+  const stop = async () => {
+    const exited = child.exitCode === null ? new Promise((ok) => child.once("exit", ok)) : Promise.resolve();
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      // the group is already gone
+    }
+    await exited;
   };
+  try {
+    await waitForHealth(url, child, () => output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, output: () => output, stop };
 }
 
 async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {

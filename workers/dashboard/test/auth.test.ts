@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { PBKDF2_ITERATIONS } from "../src/auth/password.ts";
 import { sha256Hex } from "../src/lib/encoding.ts";
@@ -106,6 +107,17 @@ describe("sign in and out", () => {
     const replay = new TestBrowser();
     replay.cookies.set("sy_session", stolen);
     expect((await replay.get(`/w/${workspaceId}`)).status).toBe(303);
+  });
+
+  it("an expired session is refused and swept at the next sign-in", async () => {
+    const { browser, email, workspaceId } = await signUp("expired");
+    const userId = (await row<{ id: string }>("SELECT id FROM users WHERE email = ?", email))!.id;
+    await env.DB.prepare("UPDATE sessions SET expires_at = ? WHERE user_id = ?").bind(Date.now() - 1, userId).run();
+    expect((await browser.get(`/w/${workspaceId}`)).status).toBe(303);
+    const again = new TestBrowser();
+    await again.get("/signin");
+    await again.post("/signin", { email, password: PASSWORD });
+    expect(await row("SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?", userId)).toEqual({ n: 1 });
   });
 
   it("never redirects to another site after sign-in", async () => {

@@ -1,5 +1,5 @@
 import { sessions, users } from "@switchyard/db";
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, lt } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Db } from "../db/client.ts";
@@ -16,14 +16,14 @@ export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
 
 const cookieOptions = { httpOnly: true, secure: true, sameSite: "Lax", path: "/" } as const;
 
+/** A new session (new token, new CSRF token); the user's expired sessions are swept on the way. */
 export async function startSession(c: Context, db: Db, userId: string): Promise<void> {
   const token = randomToken();
-  await db.insert(sessions).values({
-    id: await sha256Hex(token),
-    userId,
-    csrfToken: randomToken(),
-    expiresAt: Date.now() + SESSION_TTL_MS,
-  });
+  const now = Date.now();
+  await db.batch([
+    db.delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.expiresAt, now))),
+    db.insert(sessions).values({ id: await sha256Hex(token), userId, csrfToken: randomToken(), expiresAt: now + SESSION_TTL_MS }),
+  ]);
   setCookie(c, SESSION_COOKIE, token, { ...cookieOptions, maxAge: SESSION_TTL_MS / 1000 });
 }
 
