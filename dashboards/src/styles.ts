@@ -37,12 +37,13 @@ h2 { font-size: 1.1rem; margin: 0 0 .75rem; }
 .nav a:hover { background: var(--accent-soft); text-decoration: none; }
 .nav a[aria-current="page"] { background: var(--accent-soft); color: var(--accent); font-weight: 600; }
 .user { display: flex; gap: .5rem; align-items: center; font-size: .85rem; color: var(--muted); min-width: 0; }
-.user span { max-width: 180px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.user span { max-width: 160px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.switcher .menu .who { padding: .2rem .5rem .5rem; border-bottom: 1px solid var(--border); margin-bottom: .4rem; font-size: .8rem; color: var(--muted); }
 
 /* workspace switcher: a <details> menu, no script */
 .switcher { position: relative; }
 .switcher summary { list-style: none; cursor: pointer; padding: .3rem .6rem; border: 1px solid var(--border); border-radius: 8px; font-weight: 600;
-  max-width: 220px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+  max-width: 200px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .switcher summary::-webkit-details-marker { display: none; }
 .switcher summary::after { content: " ▾"; color: var(--muted); }
 .switcher .menu { position: absolute; z-index: 10; top: 110%; left: 0; min-width: 260px; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); box-shadow: var(--shadow); padding: .5rem; }
@@ -117,8 +118,9 @@ details.edit[open] { background: var(--bg); padding: .6rem; border-radius: 8px; 
 .amounts a[aria-current="true"] { border-color: var(--accent); color: var(--accent); font-weight: 600; }
 
 /* chart */
-.chart { overflow-x: auto; }
-.chart svg { width: 100%; min-width: 560px; height: auto; display: block; }
+/* narrow screens scroll the chart sideways; rtl starts the scroll at the right, on the latest days */
+.chart .scroll { overflow-x: auto; direction: rtl; }
+.chart svg { direction: ltr; width: 100%; min-width: 560px; height: auto; display: block; }
 .chart .axis text { fill: var(--muted); font-size: 11px; }
 .chart .grid line { stroke: var(--border); }
 .legend { display: flex; gap: .4rem 1rem; flex-wrap: wrap; font-size: .85rem; margin-top: .5rem; padding: 0; list-style: none; }
@@ -129,6 +131,9 @@ details.edit[open] { background: var(--bg); padding: .6rem; border-radius: 8px; 
 .auth { max-width: 400px; margin: 8vh auto; padding: 0 1rem; }
 .auth .brand { display: block; text-align: center; font-size: 1.6rem; margin-bottom: 1.2rem; }
 
+@media (max-width: 1240px) {
+  .user span { display: none; }
+}
 @media (max-width: 720px) {
   body { font-size: 14px; }
   .topbar-inner { padding: .5rem .8rem; }

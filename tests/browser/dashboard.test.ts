@@ -172,6 +172,23 @@ describe("the dashboard in Chromium", () => {
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
+  it("a management key made here works with the gateway's provisioning API", async () => {
+    const { page } = owner;
+    await page.goto(`${owner.workspaceUrl}/keys`);
+    const form = page.locator("#create-key");
+    await form.getByLabel("Name", { exact: true }).fill("Provisioner");
+    await form.getByLabel("Kind").selectOption("management");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const managementKey = (await page.locator("#new-key-value").textContent())!;
+    const res = await fetch(`${gateway.url}/api/v1/keys`, { headers: { authorization: `Bearer ${managementKey}` } });
+    expect(res.status).toBe(200);
+    const { data } = (await res.json()) as { data: Array<{ name: string; label: string }> };
+    expect(data.map((k) => k.name)).toEqual(["Browser test key"]); // inference keys only
+    expect(data[0]!.label).toBe(`${apiKey.slice(0, 12)}...`);
+    await page.goto(`${owner.workspaceUrl}/keys`);
+    await screenshot(page, "10b-keys");
+  });
+
   it("EU-only routing: a model with only US endpoints is refused with a clear error", async () => {
     const { page } = owner;
     await page.goto(`${owner.workspaceUrl}/settings`);

@@ -48,51 +48,53 @@ export const StackedBarChart = ({ days, series, label }: Props) => {
 
   return (
     <figure class="chart" style="margin:0">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
-        <g class="grid">
-          {ticks.map((t) => (
-            <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} />
-          ))}
-        </g>
-        <g class="axis">
-          {ticks.map((t) => (
-            <text x={PAD.left - 8} y={y(t) + 4} text-anchor="end">
-              {formatUsd(Math.round(t))}
-            </text>
-          ))}
-          {days.map((d, i) =>
-            i % 5 === (days.length - 1) % 5 ? (
-              <text x={PAD.left + slot * i + slot / 2} y={H - 8} text-anchor="middle">
-                {d.slice(5)}
+      <div class="scroll">
+        <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
+          <g class="grid">
+            {ticks.map((t) => (
+              <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} />
+            ))}
+          </g>
+          <g class="axis">
+            {ticks.map((t) => (
+              <text x={PAD.left - 8} y={y(t) + 4} text-anchor="end">
+                {formatUsd(Math.round(t))}
               </text>
-            ) : null,
-          )}
-        </g>
-        <g class="bars">
-          {days.map((day, i) => {
-            let base = 0;
-            return shown.map((s, k) => {
-              const v = s.values[i]!;
-              if (v <= 0) return null;
-              const rect = (
-                <rect
-                  x={PAD.left + slot * i + (slot - barW) / 2}
-                  y={y(base + v)}
-                  width={barW}
-                  height={Math.max(1, y(base) - y(base + v))}
-                  fill={PALETTE[k]}
-                  data-day={day}
-                  data-series={s.name}
-                >
-                  <title>{`${day} · ${s.name}: ${formatUsd(v)}`}</title>
-                </rect>
-              );
-              base += v;
-              return rect;
-            });
-          })}
-        </g>
-      </svg>
+            ))}
+            {days.map((d, i) =>
+              i % 5 === (days.length - 1) % 5 ? (
+                <text x={PAD.left + slot * i + slot / 2} y={H - 8} text-anchor="middle">
+                  {d.slice(5)}
+                </text>
+              ) : null,
+            )}
+          </g>
+          <g class="bars">
+            {days.map((day, i) => {
+              let base = 0;
+              return shown.map((s, k) => {
+                const v = s.values[i]!;
+                if (v <= 0) return null;
+                const rect = (
+                  <rect
+                    x={PAD.left + slot * i + (slot - barW) / 2}
+                    y={y(base + v)}
+                    width={barW}
+                    height={Math.max(1, y(base) - y(base + v))}
+                    fill={PALETTE[k]}
+                    data-day={day}
+                    data-series={s.name}
+                  >
+                    <title>{`${day} · ${s.name}: ${formatUsd(v)}`}</title>
+                  </rect>
+                );
+                base += v;
+                return rect;
+              });
+            })}
+          </g>
+        </svg>
+      </div>
       <figcaption>
         <ul class="legend">
           {shown.map((s, k) => (

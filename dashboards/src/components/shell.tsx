@@ -21,6 +21,7 @@ const Switcher = ({ ctx }: { ctx: PageContext }) => (
   <details class="switcher">
     <summary title="Switch workspace">{ctx.workspace.name}</summary>
     <div class="menu">
+      <div class="who">Signed in as {ctx.user.email}</div>
       {ctx.workspaces.map((w) => (
         <a href={workspacePath(w.id)} aria-current={w.id === ctx.workspace.id ? "true" : undefined}>
           {w.name} <span class="muted small">{w.role}</span>

@@ -7,10 +7,13 @@ import { formatTime, formatUsd, nanosToInput, timeAgo } from "../format.ts";
 import { canManage, type PageContext } from "../types.ts";
 
 export type LimitReset = "none" | "daily" | "weekly" | "monthly";
+export type KeyKind = "inference" | "management";
 
 export interface KeyRow {
   id: string;
   name: string;
+  /** Inference keys call the API; management keys call the provisioning API (/api/v1/keys). */
+  kind: KeyKind;
   prefix: string;
   limitNanos: number | null;
   limitReset: LimitReset;
@@ -23,10 +26,10 @@ export interface KeyRow {
 export interface KeysData {
   keys: KeyRow[];
   /** The key just created: its only appearance. */
-  created: { name: string; key: string } | null;
+  created: { name: string; key: string; kind: KeyKind } | null;
   gatewayUrl: string;
   /** Values to refill the create form with after an error. */
-  form?: { name?: string; limit?: string; reset?: string };
+  form?: { name?: string; limit?: string; reset?: string; kind?: string };
 }
 
 const RESETS: Array<[LimitReset, string]> = [
@@ -67,7 +70,9 @@ const NewKey = ({ created, gatewayUrl }: { created: NonNullable<KeysData["create
     </div>
     <p class="muted small">Try it:</p>
     <pre class="mono small" style="white-space:pre-wrap">
-      {`curl ${gatewayUrl}/api/v1/chat/completions \\\n  -H "Authorization: Bearer ${created.key}" \\\n  -H "Content-Type: application/json" \\\n  -d '{"model":"mock/echo","messages":[{"role":"user","content":"Hello"}]}'`}
+      {created.kind === "management"
+        ? `curl ${gatewayUrl}/api/v1/keys \\\n  -H "Authorization: Bearer ${created.key}"`
+        : `curl ${gatewayUrl}/api/v1/chat/completions \\\n  -H "Authorization: Bearer ${created.key}" \\\n  -H "Content-Type: application/json" \\\n  -d '{"model":"mock/echo","messages":[{"role":"user","content":"Hello"}]}'`}
     </pre>
   </section>
 );
@@ -81,7 +86,7 @@ const KeyActions = ({ ctx, k }: { ctx: PageContext; k: KeyRow }) => {
         <CsrfField token={ctx.csrfToken} />
         <label>
           Name
-          <input type="text" name="name" value={k.name} required maxlength={80} />
+          <input type="text" name="name" value={k.name} required maxlength={100} />
         </label>
         <LimitFields limit={nanosToInput(k.limitNanos)} reset={k.limitReset} disabled={false} />
         <button type="submit">Save</button>
@@ -107,9 +112,18 @@ export const KeysPage = ({ ctx, data }: { ctx: PageContext; data: KeysData }) =>
           <CsrfField token={ctx.csrfToken} />
           <label>
             Name
-            <input type="text" name="name" required maxlength={80} placeholder="Production" value={data.form?.name ?? ""} disabled={!manage} />
+            <input type="text" name="name" required maxlength={100} placeholder="Production" value={data.form?.name ?? ""} disabled={!manage} />
           </label>
           <LimitFields limit={data.form?.limit ?? ""} reset={data.form?.reset ?? "none"} disabled={!manage} />
+          <label>
+            Kind
+            <select name="kind" disabled={!manage}>
+              <option value="inference">API calls (inference)</option>
+              <option value="management" selected={data.form?.kind === "management"}>
+                Managing keys (provisioning API)
+              </option>
+            </select>
+          </label>
           <button type="submit" disabled={!manage}>
             Create key
           </button>
@@ -123,7 +137,9 @@ export const KeysPage = ({ ctx, data }: { ctx: PageContext; data: KeysData }) =>
       >
         {data.keys.map((k) => (
           <tr data-key-id={k.id}>
-            <td>{k.name}</td>
+            <td>
+              {k.name} {k.kind === "management" ? <span class="badge dim">management</span> : null}
+            </td>
             <td>
               <code>{k.prefix}…</code>
             </td>

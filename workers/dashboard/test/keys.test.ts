@@ -17,8 +17,19 @@ describe("API keys", () => {
 
     const again = await browser.get(`/w/${workspaceId}/keys`);
     expect(again.html).not.toMatch(KEY);
-    expect(visibleText(again.html)).toContain(`${key.slice(0, 14)}…`);
+    expect(visibleText(again.html)).toContain(`${key.slice(0, 12)}…`);
+    expect(stored!.prefix).toBe(key.slice(0, 12)); // as the provisioning API makes them
     expect(visibleText(again.html)).toContain("$25.50 / monthly");
+  });
+
+  it("creates management keys for the provisioning API", async () => {
+    const { browser, workspaceId } = await signUp("keys-mgmt");
+    const created = await browser.post(`/w/${workspaceId}/keys`, { name: "Provisioner", reset: "none", kind: "management" });
+    const key = KEY.exec(created.html)![0];
+    expect(visibleText(created.html)).toContain("/api/v1/keys");
+    expect(await row("SELECT kind FROM api_keys WHERE hash = ?", await sha256Hex(key))).toEqual({ kind: "management" });
+    expect(visibleText((await browser.get(`/w/${workspaceId}/keys`)).html)).toContain("Provisioner management");
+    expect((await browser.post(`/w/${workspaceId}/keys`, { name: "X", reset: "none", kind: "root" })).status).toBe(400);
   });
 
   it("explains a bad limit in place and creates nothing", async () => {

@@ -1,4 +1,4 @@
-import type { KeyRow, LimitReset } from "@switchyard/dashboards";
+import type { KeyKind, KeyRow, LimitReset } from "@switchyard/dashboards";
 import { apiKeys, generations } from "@switchyard/db";
 import { and, desc, eq, gte, max, sum } from "drizzle-orm";
 import { randomId } from "../lib/encoding.ts";
@@ -9,7 +9,7 @@ const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
 /** The workspace's keys with their spend over 30 days and when each was last used. */
 export async function listKeys(db: Db, workspaceId: string, now = Date.now()): Promise<KeyRow[]> {
   const [keys, usage] = await db.batch([
-    db.select().from(apiKeys).where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.kind, "inference"))).orderBy(desc(apiKeys.createdAt)),
+    db.select().from(apiKeys).where(eq(apiKeys.workspaceId, workspaceId)).orderBy(desc(apiKeys.createdAt)),
     db
       .select({ keyId: generations.apiKeyId, spend: sum(generations.costNanos), lastAt: max(generations.createdAt) })
       .from(generations)
@@ -24,6 +24,7 @@ export async function listKeys(db: Db, workspaceId: string, now = Date.now()): P
     return {
       id: k.id,
       name: k.name,
+      kind: k.kind,
       prefix: k.prefix,
       limitNanos: k.limitNanos,
       limitReset: k.limitReset,
@@ -41,9 +42,9 @@ export interface KeyFields {
   limitReset: LimitReset;
 }
 
-export async function insertKey(db: Db, workspaceId: string, hash: string, prefix: string, fields: KeyFields): Promise<string> {
+export async function insertKey(db: Db, workspaceId: string, kind: KeyKind, hash: string, prefix: string, fields: KeyFields): Promise<string> {
   const id = randomId("key_");
-  await db.insert(apiKeys).values({ id, hash, prefix, workspaceId, kind: "inference", ...fields });
+  await db.insert(apiKeys).values({ id, hash, prefix, workspaceId, kind, ...fields });
   return id;
 }
 
@@ -51,12 +52,12 @@ export async function insertKey(db: Db, workspaceId: string, hash: string, prefi
 const inWorkspace = (workspaceId: string, keyId: string) => and(eq(apiKeys.id, keyId), eq(apiKeys.workspaceId, workspaceId));
 
 export async function updateKey(db: Db, workspaceId: string, keyId: string, fields: KeyFields): Promise<boolean> {
-  const rows = await db.update(apiKeys).set(fields).where(inWorkspace(workspaceId, keyId)).returning({ id: apiKeys.id });
+  const rows = await db.update(apiKeys).set({ ...fields, updatedAt: Date.now() }).where(inWorkspace(workspaceId, keyId)).returning({ id: apiKeys.id });
   return rows.length > 0;
 }
 
 export async function setKeyDisabled(db: Db, workspaceId: string, keyId: string, disabled: boolean): Promise<boolean> {
-  const rows = await db.update(apiKeys).set({ disabled }).where(inWorkspace(workspaceId, keyId)).returning({ id: apiKeys.id });
+  const rows = await db.update(apiKeys).set({ disabled, updatedAt: Date.now() }).where(inWorkspace(workspaceId, keyId)).returning({ id: apiKeys.id });
   return rows.length > 0;
 }
 

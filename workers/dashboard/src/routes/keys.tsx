@@ -1,4 +1,4 @@
-import { KeysPage, type KeysData, type LimitReset } from "@switchyard/dashboards";
+import { type KeyKind, KeysPage, type KeysData, type LimitReset } from "@switchyard/dashboards";
 import { type Context, Hono } from "hono";
 import { dbOf } from "../db/client.ts";
 import { deleteKey, insertKey, type KeyFields, listKeys, setKeyDisabled, updateKey } from "../db/keys.ts";
@@ -9,13 +9,16 @@ import { backTo, field, pageContext } from "../lib/page-context.ts";
 import { notFoundPage } from "../middleware/error-pages.tsx";
 
 const RESETS = new Set<LimitReset>(["none", "daily", "weekly", "monthly"]);
+const KINDS = new Set<KeyKind>(["inference", "management"]);
+/** As the provisioning API allows. */
+const MAX_NAME = 100;
 
-type Form = { name: string; limit: string; reset: string };
+type Form = { name: string; limit: string; reset: string; kind: string };
 
 /** The key form's fields, or the message to show next to the form. */
 function readKeyFields(form: Form): KeyFields | string {
   if (!form.name) return "Give the key a name.";
-  if (form.name.length > 80) return "Key names are at most 80 characters.";
+  if (form.name.length > MAX_NAME) return `Key names are at most ${MAX_NAME} characters.`;
   if (!RESETS.has(form.reset as LimitReset)) return "Choose when the limit resets.";
   let limitNanos: number | null = null;
   if (form.limit) {
@@ -33,7 +36,7 @@ async function render(c: Context<AppEnv>, extra: Partial<KeysData> & { error?: s
 
 const readForm = async (c: Context<AppEnv>): Promise<Form> => {
   const body = await c.req.parseBody();
-  return { name: field(body, "name"), limit: field(body, "limit"), reset: field(body, "reset") || "none" };
+  return { name: field(body, "name"), limit: field(body, "limit"), reset: field(body, "reset") || "none", kind: field(body, "kind") || "inference" };
 };
 
 export const keys = new Hono<AppEnv>()
@@ -42,11 +45,12 @@ export const keys = new Hono<AppEnv>()
     const form = await readForm(c);
     const fields = readKeyFields(form);
     if (typeof fields === "string") return render(c, { error: fields, form }, 400);
+    if (!KINDS.has(form.kind as KeyKind)) return render(c, { error: "Choose the kind of key.", form }, 400);
     const { key, hash, prefix } = await newApiKey();
-    await insertKey(dbOf(c.env.DB), c.get("workspace").id, hash, prefix, fields);
+    await insertKey(dbOf(c.env.DB), c.get("workspace").id, form.kind as KeyKind, hash, prefix, fields);
     // Rendered, not redirected: the key must not travel in a URL, and is never shown again.
     c.header("cache-control", "no-store");
-    return render(c, { created: { name: fields.name, key } });
+    return render(c, { created: { name: fields.name, key, kind: form.kind as KeyKind } });
   })
   .post("/:keyId", async (c) => {
     const fields = readKeyFields(await readForm(c));
