@@ -43,6 +43,21 @@ describe("overview and activity", () => {
     expect(text).toMatch(/Batch sk-sy-v1-abcde… 4 \$0\.00252/);
   });
 
+  it("this month's spend comes from the ledger, BYOK fees included, as the budget counts it", async () => {
+    const { browser, workspaceId } = await signUp("month");
+    const accountId = (await row<{ a: string }>("SELECT account_id AS a FROM workspaces WHERE id = ?", workspaceId))!.a;
+    const entry = (kind: string, amount: number, key: string) =>
+      env.DB.prepare("INSERT INTO ledger_entries (account_id, workspace_id, kind, amount_nanos, idempotency_key) VALUES (?, ?, ?, ?, ?)")
+        .bind(accountId, workspaceId, kind, amount, `${key}:${workspaceId}`)
+        .run();
+    await entry("usage", -1_000_000_000, "u1");
+    await entry("byok_fee", -50_000_000, "b1");
+    await entry("purchase", 20_000_000_000, "p1"); // credits are not spend
+    await env.DB.prepare("UPDATE workspaces SET monthly_budget_nanos = 5000000000 WHERE id = ?").bind(workspaceId).run();
+    const text = visibleText((await browser.get(`/w/${workspaceId}`)).html);
+    expect(text).toContain("Spend this month $1.05 of $5.00 budget");
+  });
+
   it("lists generations with filters and exports them as CSV", async () => {
     const { browser, workspaceId } = await signUp("activity");
     await seedGenerations(workspaceId);

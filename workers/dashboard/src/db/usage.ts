@@ -1,6 +1,6 @@
 import type { DailySeries, TopKey } from "@switchyard/dashboards";
-import { apiKeys, generations } from "@switchyard/db";
-import { and, count, desc, eq, gte, sql, sum } from "drizzle-orm";
+import { apiKeys, generations, ledgerEntries } from "@switchyard/db";
+import { and, count, desc, eq, gte, inArray, sql, sum } from "drizzle-orm";
 import type { Db } from "./client.ts";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -45,10 +45,11 @@ export async function usageSummary(db: Db, workspaceId: string, now = Date.now()
       .groupBy(generations.apiKeyId)
       .orderBy(desc(sum(generations.costNanos)), desc(count()))
       .limit(5),
+    // From the ledger, like the gateway's budget check: usage and BYOK fees (which generations do not carry).
     db
-      .select({ spend: sum(generations.costNanos) })
-      .from(generations)
-      .where(and(eq(generations.workspaceId, workspaceId), gte(generations.createdAt, monthStart))),
+      .select({ spend: sql<number>`COALESCE(-SUM(${ledgerEntries.amountNanos}), 0)` })
+      .from(ledgerEntries)
+      .where(and(eq(ledgerEntries.workspaceId, workspaceId), inArray(ledgerEntries.kind, ["usage", "byok_fee"]), gte(ledgerEntries.createdAt, monthStart))),
   ]);
 
   const dayIndex = new Map(days.map((day, i) => [day, i]));
