@@ -6,10 +6,9 @@ import { z } from "zod";
  * the gateway serves a completion as a one-message chat.
  */
 export const completionRequestSchema = z.looseObject({
-  prompt: z.union([
-    z.string(),
-    z.array(z.string()).length(1, "prompt must be a string (batches of prompts are not supported)"),
-  ]),
+  prompt: z
+    .union([z.string(), z.array(z.string())], "prompt must be a string")
+    .refine((p) => typeof p === "string" || p.length === 1, "prompt must be one string (batches of prompts are not supported)"),
   echo: z.literal(false, "echo is not supported").optional(),
   suffix: z.null("suffix (insertion) is not supported").optional(),
   best_of: z.literal(1, "only best_of=1 is supported").optional(),

@@ -1,4 +1,4 @@
-import type { ProviderAdapter, UpstreamFailure, UpstreamTarget } from "@switchyard/providers";
+import { type ProviderAdapter, UntranslatableRequest, type UpstreamFailure, type UpstreamTarget } from "@switchyard/providers";
 import type { ChatCompletionRequest } from "@switchyard/schemas";
 import { upstreamFetch } from "./upstream-fetch.ts";
 
@@ -9,11 +9,21 @@ export type UpstreamResult = { ok: true; response: Response } | { ok: false; fai
  * before the first byte, a refused connection or an error status is a failure
  * the caller may fail over from; `signal` carries the client's disconnect.
  */
-export async function callUpstream(
+export function callUpstream(
   adapter: ProviderAdapter,
   request: ChatCompletionRequest,
   target: UpstreamTarget,
   stream: boolean,
+  signal: AbortSignal,
+  firstByteTimeoutMs: number,
+): Promise<UpstreamResult> {
+  return fetchUpstream(() => adapter.buildRequest(request, target, stream), adapter.parseError, signal, firstByteTimeoutMs);
+}
+
+/** One attempt with any request builder (chat, embeddings); `build` may refuse with UntranslatableRequest. */
+export async function fetchUpstream(
+  build: () => Request,
+  parseError: ProviderAdapter["parseError"],
   signal: AbortSignal,
   firstByteTimeoutMs: number,
 ): Promise<UpstreamResult> {
@@ -22,12 +32,15 @@ export async function callUpstream(
   signal.addEventListener("abort", onClientAbort, { once: true });
   const timer = setTimeout(() => controller.abort(new FirstByteTimeout()), firstByteTimeoutMs);
   try {
-    const upstream = adapter.buildRequest(request, target, stream);
+    const upstream = build();
     const response = await upstreamFetch(new Request(upstream, { signal: controller.signal }));
     if (response.ok) return { ok: true, response };
     const text = await response.text().catch(() => "");
-    return { ok: false, failure: adapter.parseError(response.status, text, response.headers) };
+    return { ok: false, failure: parseError(response.status, text, response.headers) };
   } catch (error) {
+    // The request uses something this provider's format cannot carry: the caller's to change. Not
+    // retryable, so it never counts against the provider's health.
+    if (error instanceof UntranslatableRequest) return { ok: false, failure: { status: 400, message: error.message, retryable: false } };
     if (controller.signal.reason instanceof FirstByteTimeout) {
       return { ok: false, failure: { status: 408, message: `No response within ${firstByteTimeoutMs} ms`, retryable: true } };
     }
