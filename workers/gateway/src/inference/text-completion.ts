@@ -17,41 +17,40 @@ export interface TextCompletion {
   error?: ChatCompletionChunk["error"];
 }
 
+type ChoiceSource = { index: number; finish_reason: string | null; native_finish_reason?: string | null };
+
+const legacyChoice = (c: ChoiceSource, text: string | null | undefined): TextCompletionChoice => ({
+  text: text ?? "",
+  index: c.index,
+  logprobs: null,
+  finish_reason: c.finish_reason,
+  native_finish_reason: c.native_finish_reason ?? null,
+});
+
+/** Everything but the choices: the chat answer's own id, time, model and provider. */
+const envelope = (from: ChatCompletion | ChatCompletionChunk) => ({
+  id: from.id,
+  object: "text_completion" as const,
+  created: from.created,
+  model: from.model,
+  ...(from.provider ? { provider: from.provider } : {}),
+});
+
 export function textCompletionFrom(chat: ChatCompletion): TextCompletion {
   return {
-    id: chat.id,
-    object: "text_completion",
-    created: chat.created,
-    model: chat.model,
-    ...(chat.provider ? { provider: chat.provider } : {}),
-    choices: chat.choices.map((c) => ({
-      text: c.message.content ?? "",
-      index: c.index,
-      logprobs: null,
-      finish_reason: c.finish_reason,
-      native_finish_reason: c.native_finish_reason ?? null,
-    })),
+    ...envelope(chat),
+    choices: chat.choices.map((c) => legacyChoice(c, c.message.content)),
     ...(chat.usage ? { usage: chat.usage } : {}),
   };
 }
 
 /** One chat chunk as a legacy chunk, or null when it carries nothing a completion has (the role chunk). */
 export function textChunkFrom(chunk: ChatCompletionChunk): TextCompletion | null {
-  const choices = chunk.choices.map((c) => ({
-    text: c.delta.content ?? "",
-    index: c.index,
-    logprobs: null,
-    finish_reason: c.finish_reason,
-    native_finish_reason: c.native_finish_reason ?? null,
-  }));
+  const choices = chunk.choices.map((c) => legacyChoice(c, c.delta.content));
   const empty = choices.every((c) => c.text === "" && c.finish_reason === null);
   if (chunk.choices.length && empty && !chunk.usage && !chunk.error) return null;
   return {
-    id: chunk.id,
-    object: "text_completion",
-    created: chunk.created,
-    model: chunk.model,
-    ...(chunk.provider ? { provider: chunk.provider } : {}),
+    ...envelope(chunk),
     choices,
     ...(chunk.usage ? { usage: chunk.usage } : {}),
     ...(chunk.error ? { error: chunk.error } : {}),
