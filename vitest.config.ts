@@ -1,5 +1,10 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { TEST_SECRET_KEY as TEST_STRIPE_SECRET_KEY } from "./workers/billing/test/setup/fake-stripe.ts";
+
+/** Test-only secrets: a BYOK master key (32 zero-free bytes, base64) and a Stripe webhook secret. */
+const TEST_BYOK_MASTER_KEY = "c3dpdGNoeWFyZC10ZXN0LWJ5b2stbWFzdGVyLWtleSE=";
+const TEST_STRIPE_WEBHOOK_SECRET = "whsec_test_switchyard_webhook_secret";
 
 /**
  * Three kinds of test, one command:
@@ -23,13 +28,32 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
-              miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations, BYOK_MASTER_KEY: TEST_BYOK_MASTER_KEY } },
             }),
           ],
           test: {
             name: "gateway",
             include: ["workers/gateway/test/**/*.test.ts"],
             setupFiles: ["workers/gateway/test/setup/apply-migrations.ts"],
+          },
+        },
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./workers/billing/wrangler.toml" },
+              miniflare: {
+                // STRIPE_API_BASE comes from the fake Stripe API started in globalSetup (its port is only known then).
+                bindings: { TEST_MIGRATIONS: migrations, STRIPE_SECRET_KEY: TEST_STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: TEST_STRIPE_WEBHOOK_SECRET },
+              },
+            }),
+          ],
+          // The stripe package ships source maps without their sources: vite warns once per file.
+          logLevel: "error" as const,
+          test: {
+            name: "billing",
+            include: ["workers/billing/test/**/*.test.ts"],
+            setupFiles: ["workers/gateway/test/setup/apply-migrations.ts"],
+            globalSetup: ["workers/billing/test/setup/fake-stripe.ts"],
           },
         },
         {

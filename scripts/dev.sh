@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 PORT="${PORT:-8787}"
+[ -f .dev.vars ] || cp .dev.vars.example .dev.vars # development BYOK master key
 wrangler d1 migrations apply DB --local >/dev/null
 mkdir -p .wrangler && node scripts/seed.mjs > .wrangler/seed.sql
 wrangler d1 execute DB --local --file .wrangler/seed.sql >/dev/null

@@ -7,6 +7,8 @@ export interface Env {
   MAX_BODY_BYTES?: string;
   /** Milliseconds to wait for an upstream's response headers before trying the next endpoint. */
   FIRST_BYTE_TIMEOUT_MS?: string;
+  /** Base64 of 32 bytes: the master key BYOK provider keys are sealed under; BYOK_MASTER_KEY_V2, _V3… rotate it. */
+  BYOK_MASTER_KEY?: string;
   /** Hosted provider keys, as secrets: OPENAI_API_KEY, ANTHROPIC_API_KEY, … */
   [secret: string]: unknown;
 }

@@ -3,16 +3,18 @@ import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { GenerationOutcome } from "../inference/generation.ts";
 import type { AuthContext } from "./auth.ts";
+import { settleByokGeneration } from "./settle-byok.ts";
 
 /**
  * Records a finished generation and, when it succeeded and cost something,
  * debits the account in the same D1 batch (ledger entry + running balance).
  * The ledger's idempotency key makes a retried settlement write nothing twice.
- * Failed, cut and cancelled requests are recorded but never charged.
+ * Failed, cut and cancelled requests are recorded but never charged. A request
+ * served with the workspace's own key is charged the BYOK fee instead of usage.
  */
 export async function settleGeneration(db: D1Database, auth: AuthContext, outcome: GenerationOutcome): Promise<void> {
   const d = drizzle(db);
-  const charge = outcome.status === "success" ? outcome.costNanos : 0n;
+  const charge = outcome.status === "success" && !outcome.byok ? outcome.costNanos : 0n;
   const insertGeneration = d
     .insert(generations)
     .values({
@@ -28,6 +30,7 @@ export async function settleGeneration(db: D1Database, auth: AuthContext, outcom
       promptTokens: outcome.usage?.promptTokens ?? 0,
       completionTokens: outcome.usage?.completionTokens ?? 0,
       costNanos: Number(charge),
+      byok: outcome.byok,
       streamed: outcome.streamed,
       finishReason: outcome.finishReason,
       latencyMs: outcome.endedAt - outcome.startedAt,
@@ -36,6 +39,10 @@ export async function settleGeneration(db: D1Database, auth: AuthContext, outcom
     })
     .onConflictDoNothing();
 
+  if (outcome.byok && outcome.status === "success") {
+    await settleByokGeneration(db, auth, outcome, insertGeneration);
+    return;
+  }
   if (charge === 0n) {
     await insertGeneration;
     return;

@@ -2,6 +2,7 @@ import type { ProviderInfo } from "@switchyard/catalog";
 import { adapterFor, type ProviderAdapter, type UpstreamFailure } from "@switchyard/providers";
 import type { PlannedAttempt } from "@switchyard/router";
 import { type ChatCompletionRequest, GatewayError, noProviderAvailable } from "@switchyard/schemas";
+import type { Attempt } from "../byok/targets.ts";
 import type { Env } from "../env.ts";
 import { callUpstream } from "./call-upstream.ts";
 import { resolveTarget } from "./targets.ts";
@@ -11,6 +12,8 @@ export interface AttemptRecord {
   model: string;
   status: number;
   message?: string;
+  /** Tried with the workspace's own provider key. */
+  byok?: true;
 }
 
 /** The endpoint that answered: the response is committed to it. */
@@ -20,6 +23,8 @@ export interface Committed {
   adapter: ProviderAdapter;
   response: Response;
   attempts: AttemptRecord[];
+  /** Served with the workspace's own provider key: billed as BYOK. */
+  byok: boolean;
 }
 
 export interface FailoverOptions {
@@ -37,14 +42,15 @@ export interface FailoverOptions {
  */
 export async function firstAnsweringEndpoint(
   env: Env,
-  plan: PlannedAttempt[],
+  plan: Attempt[],
   request: ChatCompletionRequest,
   options: FailoverOptions,
 ): Promise<Committed> {
   const attempts: AttemptRecord[] = [];
   let lastFailure: UpstreamFailure | undefined;
   for (const planned of plan) {
-    const resolved = resolveTarget(env, planned.endpoint);
+    const resolved = resolveTarget(env, planned.endpoint, planned.byok?.apiKey);
+    const byok = planned.byok ? { byok: true as const } : {};
     const adapter = resolved && adapterFor(resolved.provider.apiFormat);
     if (!resolved || !adapter) {
       attempts.push({ provider: planned.endpoint.provider, model: planned.model.id, status: 503, message: "provider not configured" });
@@ -52,14 +58,15 @@ export async function firstAnsweringEndpoint(
     }
     const result = await callUpstream(adapter, request, resolved.target, options.stream, options.signal, options.firstByteTimeoutMs);
     if (result.ok) {
-      attempts.push({ provider: resolved.provider.slug, model: planned.model.id, status: 200 });
-      return { planned, provider: resolved.provider, adapter, response: result.response, attempts };
+      attempts.push({ provider: resolved.provider.slug, model: planned.model.id, status: 200, ...byok });
+      return { planned, provider: resolved.provider, adapter, response: result.response, attempts, byok: Boolean(planned.byok) };
     }
     const failure = result.failure;
-    attempts.push({ provider: resolved.provider.slug, model: planned.model.id, status: failure.upstreamStatus ?? failure.status, message: failure.message });
+    attempts.push({ provider: resolved.provider.slug, model: planned.model.id, status: failure.upstreamStatus ?? failure.status, message: failure.message, ...byok });
     lastFailure = failure;
-    if (failure.retryable) options.onProviderFailure?.(planned, failure);
-    else throw failureToError(failure, attempts);
+    if (!failure.retryable) throw failureToError(failure, attempts);
+    // A workspace's own key failing (its rate limit, its auth) says nothing about the provider's health.
+    if (!planned.byok) options.onProviderFailure?.(planned, failure);
   }
   if (!lastFailure) {
     throw noProviderAvailable("No provider is available for this model: none of its providers is configured", { attempts });

@@ -17,7 +17,7 @@ export function streamResponse(
   start: Pick<GenerationOutcome, "id" | "startedAt">,
   onEnd: (outcome: GenerationOutcome) => Promise<void>,
 ): { body: ReadableStream<Uint8Array>; ended: Promise<void> } {
-  const { planned, adapter, provider, response, attempts } = committed;
+  const { planned, adapter, provider, response, attempts, byok } = committed;
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   const sse = new SseDecoder();
@@ -44,6 +44,7 @@ export function streamResponse(
       ...(errorCode ? { errorCode } : {}),
       usage,
       costNanos: complete ? costOf(planned.endpoint, usage) : 0n,
+      byok,
       finishReason,
       streamed: true,
       ...(firstTokenAt ? { firstTokenAt } : {}),
@@ -97,7 +98,7 @@ export function streamResponse(
       // waiting on each write is the backpressure that paces the upstream read.
       if (out.length) await writer.write(out.length === 1 ? out[0]! : concat(out));
       if (state === "done") {
-        await writer.write(concat([chunk({ usage: usageBody(usage, costOf(planned.endpoint, usage)) }), DONE]));
+        await writer.write(concat([chunk({ usage: usageBody(usage, costOf(planned.endpoint, usage), byok) }), DONE]));
         return "success" as const;
       }
       if (state === "error") return "error" as const;

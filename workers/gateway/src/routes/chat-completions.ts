@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { authenticate } from "../accounts/auth.ts";
 import { readBalanceNanos } from "../accounts/key-lookup.ts";
 import { settleGeneration } from "../accounts/settle.ts";
+import { byokTargets } from "../byok/targets.ts";
 import type { AppEnv } from "../env.ts";
 import { completeResponse } from "../inference/complete.ts";
 import { firstAnsweringEndpoint } from "../inference/failover.ts";
@@ -31,7 +32,7 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
   const modelId = request.model ?? request.models![0]!;
   const model = findModel(modelId);
   if (!model) throw notFound(`Model ${modelId} does not exist. See GET /api/v1/models for the list.`, { model: modelId });
-  const plan = planRoute(model);
+  const plan = await byokTargets(env, planRoute(model), auth.workspaceId);
 
   // call adapter, failing over between endpoints
   const stream = request.stream === true;
