@@ -28,5 +28,5 @@ export interface EmbeddingsResponse {
   model: string;
   provider?: string;
   data: Array<{ object: "embedding"; index: number; embedding: number[] | string }>;
-  usage: { prompt_tokens: number; total_tokens: number; cost?: number };
+  usage: { prompt_tokens: number; total_tokens: number; cost?: number; is_byok?: boolean };
 }

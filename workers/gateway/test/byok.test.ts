@@ -1,4 +1,3 @@
-import { keyringFromEnv, sealProviderKey } from "@switchyard/byok";
 import { findModel } from "@switchyard/catalog";
 import { byokFeeNanos } from "@switchyard/fees";
 import { env } from "cloudflare:test";
@@ -6,22 +5,13 @@ import { describe, expect, it } from "vitest";
 import { reconcile } from "../../billing/src/ledger/reconcile.ts";
 import type { AuthContext } from "../src/accounts/auth.ts";
 import { settleGeneration } from "../src/accounts/settle.ts";
-import { clearByokCache } from "../src/byok/credentials.ts";
 import type { GenerationOutcome } from "../src/inference/generation.ts";
+import { giveByokKey } from "./setup/byok.ts";
 import { balanceOf, call } from "./setup/call.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 
 // mock/echo on the "mock" provider: 1000 nanos per prompt token, 2000 per completion token.
 const hostedCost = (usage: { prompt_tokens: number; completion_tokens: number }) => BigInt(usage.prompt_tokens * 1000 + usage.completion_tokens * 2000);
-
-async function giveByokKey(tenant: SeededTenant, provider: string, apiKey: string, alwaysUse = false) {
-  const keyring = (await keyringFromEnv(env))!;
-  const sealed = await sealProviderKey(keyring, { workspaceId: tenant.workspaceId, provider }, apiKey);
-  await env.DB.prepare("INSERT INTO byok_keys (id, workspace_id, provider, ciphertext, iv, key_version, last4, always_use) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-    .bind(`byok_${tenant.workspaceId}_${provider}`, tenant.workspaceId, provider, sealed.ciphertext, sealed.iv, sealed.keyVersion, sealed.last4, alwaysUse ? 1 : 0)
-    .run();
-  clearByokCache();
-}
 
 const byokRequestsCounted = async (accountId: string) =>
   (await env.DB.prepare("SELECT COALESCE(SUM(requests), 0) AS n FROM byok_monthly_usage WHERE account_id = ?").bind(accountId).first<number>("n"))!;

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { giveByokKey } from "./setup/byok.ts";
 import { balanceOf, call, ledgerSum } from "./setup/call.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 
@@ -24,7 +25,7 @@ describe("POST /api/v1/embeddings", () => {
       ["embedding", 0, 16],
       ["embedding", 1, 16],
     ]);
-    expect(body.usage).toEqual({ prompt_tokens: 3 + 3, total_tokens: 6, cost: (6 * PRICE) / 1e9 });
+    expect(body.usage).toEqual({ prompt_tokens: 3 + 3, total_tokens: 6, cost: (6 * PRICE) / 1e9, is_byok: false });
     expect(res.headers.get("x-generation-id")).toBe(body.id);
     const gen = await env.DB.prepare("SELECT status, model, prompt_tokens, completion_tokens, cost_nanos FROM generations WHERE id = ?").bind(body.id).first<any>();
     expect(gen).toEqual({ status: "success", model: "mock/embed", prompt_tokens: 6, completion_tokens: 0, cost_nanos: 6 * PRICE });
@@ -61,5 +62,17 @@ describe("POST /api/v1/embeddings", () => {
     expect(res.status).toBe(429);
     expect(((await res.json()) as any).error.metadata.retry_after_seconds).toBe(5);
     expect(await balanceOf(tenant.accountId)).toBe(before);
+  });
+
+  it("with the workspace's own key: served with it, no credits for usage, recorded as BYOK", async () => {
+    const own = await seedTenant("embed_byok");
+    await giveByokKey(own, "mock", "sk-own-embeddings-key");
+    const before = await balanceOf(own.accountId);
+    const res = await embed({ model: "mock/embed", input: "mine" }, own.key);
+    const body = (await res.json()) as any;
+    expect(body.usage).toMatchObject({ cost: 0, is_byok: true });
+    const gen = await env.DB.prepare("SELECT byok, cost_nanos FROM generations WHERE id = ?").bind(body.id).first<any>();
+    expect(gen).toEqual({ byok: 1, cost_nanos: 0 });
+    expect(await balanceOf(own.accountId)).toBe(before);
   });
 });

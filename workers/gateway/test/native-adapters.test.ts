@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { giveByokKey } from "./setup/byok.ts";
 import { balanceOf, call, sseData } from "./setup/call.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 
@@ -164,5 +165,34 @@ describe("provider errors become the gateway's errors", () => {
     const res = await post(ask("mock/claude-echo", [{ type: "input_audio", input_audio: { data: "UklGRg==", format: "wav" } }]));
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.message).toMatch(/do not accept audio/);
+  });
+});
+
+describe("provider keys travel the way each provider wants them", () => {
+  it("a workspace's own Anthropic key goes out as x-api-key: one Anthropic refuses fails over to the hosted key", async () => {
+    const own = await seedTenant("native_byok");
+    // The mock refuses x-api-key "bad-key" with Anthropic's 401 authentication_error.
+    await giveByokKey(own, "mock-anthropic", "bad-key");
+    const res = await call("/api/v1/chat/completions", { method: "POST", key: own.key, json: ask("mock/claude-echo", "hi") });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as any;
+    expect(body.usage.is_byok).toBe(false);
+    const gen = await env.DB.prepare("SELECT attempts FROM generations WHERE id = ?").bind(body.id).first<any>();
+    expect(JSON.parse(gen.attempts)).toEqual([
+      { provider: "mock-anthropic", model: "mock/claude-echo", status: 401, message: "invalid x-api-key", byok: true },
+      { provider: "mock-anthropic", model: "mock/claude-echo", status: 200 },
+    ]);
+  });
+
+  it("a workspace's own Gemini key goes out as x-goog-api-key: Google's 400 API_KEY_INVALID also fails over", async () => {
+    const own = await seedTenant("native_byok_gemini");
+    await giveByokKey(own, "mock-gemini", "bad-key");
+    const res = await call("/api/v1/chat/completions", { method: "POST", key: own.key, json: ask("mock/gemini-echo", "hi") });
+    expect(res.status).toBe(200);
+    const gen = await env.DB.prepare("SELECT attempts FROM generations WHERE id = ?").bind(((await res.json()) as any).id).first<any>();
+    expect(JSON.parse(gen.attempts).map((a: any) => [a.status, a.byok ?? false])).toEqual([
+      [400, true],
+      [200, false],
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import type { ProviderInfo } from "@switchyard/catalog";
 import { adapterFor, type EmbeddingsAdapter, type UpstreamFailure } from "@switchyard/providers";
 import type { PlannedAttempt } from "@switchyard/router";
 import { type EmbeddingsRequest, noProviderAvailable } from "@switchyard/schemas";
+import type { Attempt } from "../byok/targets.ts";
 import type { Env } from "../env.ts";
 import { fetchUpstream } from "./call-upstream.ts";
 import { type AttemptRecord, failureToError } from "./failover.ts";
@@ -13,6 +14,8 @@ export interface CommittedEmbeddings {
   embeddings: EmbeddingsAdapter;
   response: Response;
   attempts: AttemptRecord[];
+  /** Served with the workspace's own provider key: billed as BYOK. */
+  byok: boolean;
 }
 
 /**
@@ -23,14 +26,15 @@ export interface CommittedEmbeddings {
  */
 export async function firstEmbeddingEndpoint(
   env: Env,
-  plan: PlannedAttempt[],
+  plan: Attempt[],
   request: EmbeddingsRequest,
   options: { signal: AbortSignal; firstByteTimeoutMs: number },
 ): Promise<CommittedEmbeddings> {
   const attempts: AttemptRecord[] = [];
   let lastFailure: UpstreamFailure | undefined;
   for (const planned of plan) {
-    const resolved = resolveTarget(env, planned.endpoint);
+    const resolved = resolveTarget(env, planned.endpoint, planned.byok?.apiKey);
+    const byok = planned.byok ? { byok: true as const } : {};
     const adapter = resolved && adapterFor(resolved.provider.apiFormat);
     const embeddings = adapter?.embeddings;
     if (!resolved || !adapter || !embeddings) {
@@ -39,11 +43,11 @@ export async function firstEmbeddingEndpoint(
     }
     const result = await fetchUpstream(() => embeddings.buildRequest(request, resolved.target), adapter.parseError, options.signal, options.firstByteTimeoutMs);
     if (result.ok) {
-      attempts.push({ provider: resolved.provider.slug, model: planned.model.id, status: 200 });
-      return { planned, provider: resolved.provider, embeddings, response: result.response, attempts };
+      attempts.push({ provider: resolved.provider.slug, model: planned.model.id, status: 200, ...byok });
+      return { planned, provider: resolved.provider, embeddings, response: result.response, attempts, byok: Boolean(planned.byok) };
     }
     const failure = result.failure;
-    attempts.push({ provider: resolved.provider.slug, model: planned.model.id, status: failure.upstreamStatus ?? failure.status, message: failure.message });
+    attempts.push({ provider: resolved.provider.slug, model: planned.model.id, status: failure.upstreamStatus ?? failure.status, message: failure.message, ...byok });
     lastFailure = failure;
     if (!failure.retryable) throw failureToError(failure, attempts);
   }

@@ -14,6 +14,7 @@ import { Hono } from "hono";
 import { authenticate } from "../accounts/auth.ts";
 import { readBalanceNanos } from "../accounts/key-lookup.ts";
 import { settleGeneration } from "../accounts/settle.ts";
+import { byokTargets } from "../byok/targets.ts";
 import type { AppEnv } from "../env.ts";
 import { firstEmbeddingEndpoint } from "../inference/embeddings.ts";
 import { costOf } from "../inference/generation.ts";
@@ -42,11 +43,12 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
     throw badRequest(`Model ${model.id} does not produce embeddings; use an embedding model such as openai/text-embedding-3-small`, { model: model.id });
   }
 
-  const committed = await firstEmbeddingEndpoint(env, planRoute(model), request, {
+  const plan = await byokTargets(env, planRoute(model), auth.workspaceId);
+  const committed = await firstEmbeddingEndpoint(env, plan, request, {
     signal: c.req.raw.signal,
     firstByteTimeoutMs: Number(env.FIRST_BYTE_TIMEOUT_MS) || DEFAULT_FIRST_BYTE_TIMEOUT_MS,
   });
-  const { planned, provider, attempts } = committed;
+  const { planned, provider, attempts, byok } = committed;
   let parsed;
   try {
     parsed = committed.embeddings.parseResponse(await committed.response.json());
@@ -67,6 +69,7 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
       status: "success",
       usage: parsed.usage,
       costNanos,
+      byok,
       finishReason: null,
       streamed: false,
       startedAt,
@@ -82,7 +85,8 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
     model: model.id,
     provider: provider.name,
     data: parsed.data,
-    usage: { prompt_tokens: tokens, total_tokens: tokens, cost: nanosToUsdNumber(costNanos) },
+    // A BYOK answer costs no credits for usage; its BYOK fee shows in the ledger.
+    usage: { prompt_tokens: tokens, total_tokens: tokens, cost: nanosToUsdNumber(byok ? 0n : costNanos), is_byok: byok },
   };
   return c.json(body, 200, { "x-generation-id": id, "x-switchyard-provider": provider.slug });
 });
