@@ -7,7 +7,8 @@ import { chatFromAnthropic } from "./request.ts";
 export const anthropicDialect: Dialect = {
   idPrefix: "msg_mock_",
   toChat: ({ body }) => chatFromAnthropic(body),
-  rejectsKey: (request) => request.headers.get("x-api-key") === "bad-key",
+  // Anthropic takes the key as x-api-key (what the gateway sends) or as a bearer token (newer SDKs).
+  rejectsKey: (request) => request.headers.get("x-api-key") === "bad-key" || request.headers.get("authorization") === "Bearer bad-key",
   badKeyResponse: () => anthropicErrorResponse(401),
   errorResponse: anthropicErrorResponse,
   validate({ request, body, unparsable }) {
