@@ -33,12 +33,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startGateway(vars: Record<string, string> = {}): Promise<RunningGateway> {
+/** Runs SQL against the gateway's local D1 (also while it runs); returns the rows of the last statement. */
+export async function queryD1<T = Record<string, unknown>>(stateDir: string, sql: string): Promise<T[]> {
+  const { stdout } = await run(wrangler, ["d1", "execute", "DB", "--local", "--persist-to", stateDir, "--json", "--command", sql], { cwd: root, env: quietEnv });
+  const results = JSON.parse(stdout) as Array<{ results: T[] }>;
+  return results.at(-1)?.results ?? [];
+}
+
+/** `extraSeedSql` runs after the demo seed, before the gateway starts (more tenants, workspace settings). */
+export async function startGateway(vars: Record<string, string> = {}, extraSeedSql = ""): Promise<RunningGateway> {
   const stateDir = mkdtempSync(join(tmpdir(), "switchyard-e2e-"));
   const persist = ["--persist-to", stateDir];
   await run(wrangler, ["d1", "migrations", "apply", "DB", "--local", ...persist], { cwd: root, env: quietEnv });
   const { stdout: seedSql } = await run("node", ["scripts/seed.mjs"], { cwd: root });
-  writeFileSync(join(stateDir, "seed.sql"), seedSql);
+  writeFileSync(join(stateDir, "seed.sql"), seedSql + extraSeedSql);
   await run(wrangler, ["d1", "execute", "DB", "--local", ...persist, "--file", join(stateDir, "seed.sql")], { cwd: root, env: quietEnv });
   const { stdout: apiKey } = await run("node", ["scripts/demo-key.mjs"], { cwd: root });
 

@@ -1,3 +1,6 @@
 import { app } from "./app.ts";
 
+export { ProviderHealth } from "./health/provider-health.ts";
+export { FreeTierLimiter } from "./routing/free-tier-limiter.ts";
+
 export default app;

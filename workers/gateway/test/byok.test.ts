@@ -6,12 +6,13 @@ import { reconcile } from "../../billing/src/ledger/reconcile.ts";
 import type { AuthContext } from "../src/accounts/auth.ts";
 import { settleGeneration } from "../src/accounts/settle.ts";
 import type { GenerationOutcome } from "../src/inference/generation.ts";
-import { giveByokKey } from "./setup/byok.ts";
 import { balanceOf, call } from "./setup/call.ts";
+import { giveByokKey } from "./setup/byok.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 
 // mock/echo on the "mock" provider: 1000 nanos per prompt token, 2000 per completion token.
 const hostedCost = (usage: { prompt_tokens: number; completion_tokens: number }) => BigInt(usage.prompt_tokens * 1000 + usage.completion_tokens * 2000);
+
 
 const byokRequestsCounted = async (accountId: string) =>
   (await env.DB.prepare("SELECT COALESCE(SUM(requests), 0) AS n FROM byok_monthly_usage WHERE account_id = ?").bind(accountId).first<number>("n"))!;

@@ -14,7 +14,8 @@ const complete = (json: unknown, key: string | null = tenant.key) =>
 describe("POST /api/v1/completions", () => {
   it.each(["mock/echo", "mock/claude-echo", "mock/gemini-echo"])("answers a text_completion through %s, billed like chat", async (model) => {
     const before = await balanceOf(tenant.accountId);
-    const res = await complete({ model, prompt: "Say this is a test", max_tokens: 7 });
+    // sort by price pins mock/echo to its "mock" endpoint, whose prices are used below
+    const res = await complete({ model, prompt: "Say this is a test", max_tokens: 7, provider: { sort: "price" } });
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;
     expect(body).toMatchObject({ object: "text_completion", model, choices: [{ text: "Echo: Say this is a test", index: 0, logprobs: null, finish_reason: "stop" }] });

@@ -76,3 +76,12 @@ describe("POST /api/v1/embeddings", () => {
     expect(await balanceOf(own.accountId)).toBe(before);
   });
 });
+
+describe("embeddings follow the workspace's routing rules", () => {
+  it("a ZDR workspace is never sent to an endpoint that keeps prompts", async () => {
+    const zdr = await seedTenant("embed_zdr", 10_000_000_000, { zdr: true });
+    const res = await embed({ model: "mock/embed", input: "private" }, zdr.key);
+    expect(res.status).toBe(404);
+    expect(await balanceOf(zdr.accountId)).toBe(10_000_000_000);
+  });
+});

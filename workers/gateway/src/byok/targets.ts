@@ -10,7 +10,9 @@ export type Attempt = PlannedAttempt & { byok?: { apiKey: string } };
  * provider the workspace has a key for, first the attempt with that key
  * (`byok`), then the same endpoint on switchyard's hosted key — unless the
  * workspace set "always use my key" for that provider, in which case the
- * hosted attempt is dropped. Without BYOK keys the plan is unchanged.
+ * hosted attempt is dropped. Those endpoints move to the front of their
+ * model's endpoints (the workspace's key is why it has one; OpenRouter does
+ * the same), in the planner's order otherwise. Without BYOK keys the plan is unchanged.
  */
 export async function byokTargets(env: Env, plan: PlannedAttempt[], workspaceId: string): Promise<Attempt[]> {
   const rows = await workspaceCredentials(env.DB, workspaceId);
@@ -30,5 +32,18 @@ export async function byokTargets(env: Env, plan: PlannedAttempt[], workspaceId:
     }
     attempts.push(planned);
   }
-  return attempts;
+  return keyedFirst(attempts, (a) => rows.some((r) => r.provider === a.endpoint.provider));
+}
+
+/** Within each model's run of attempts, those `keyed` first; the order is otherwise kept. */
+function keyedFirst(attempts: Attempt[], keyed: (a: Attempt) => boolean): Attempt[] {
+  const out: Attempt[] = [];
+  for (let start = 0; start < attempts.length; ) {
+    let end = start;
+    while (end < attempts.length && attempts[end]!.model.id === attempts[start]!.model.id) end++;
+    const run = attempts.slice(start, end);
+    out.push(...run.filter(keyed), ...run.filter((a) => !keyed(a)));
+    start = end;
+  }
+  return out;
 }

@@ -7,10 +7,12 @@ import type { Env } from "../env.ts";
 import { callUpstream } from "./call-upstream.ts";
 import { resolveTarget } from "./targets.ts";
 
+/** One endpoint tried for a request: listed in error metadata, the response header and the generation record. */
 export interface AttemptRecord {
   provider: string;
   model: string;
   status: number;
+  /** The provider's error message; left out under ZDR, where provider text may echo the prompt. */
   message?: string;
   /** Tried with the workspace's own provider key. */
   byok?: true;
@@ -25,20 +27,36 @@ export interface Committed {
   attempts: AttemptRecord[];
   /** Served with the workspace's own provider key: billed as BYOK. */
   byok: boolean;
+  /** Reports a failure of this endpoint after it was committed (a stream cut mid-way) to the health object. */
+  reportFailure(failure: UpstreamFailure): void;
 }
 
 export interface FailoverOptions {
   stream: boolean;
   signal: AbortSignal;
   firstByteTimeoutMs: number;
-  /** Told of every failed attempt that should count against the provider's health. */
+  /** Workspace ZDR: attempt records keep status codes only. */
+  zdr?: boolean;
+  /** Told of every failed attempt that counts against the endpoint's health (see countsAgainstHealth). */
   onProviderFailure?: (planned: PlannedAttempt, failure: UpstreamFailure) => void;
 }
 
 /**
+ * 5xx, 429, timeouts and connection errors (no upstream status) mark an endpoint
+ * unhealthy; a rejected key or model does not, and neither does anything that
+ * happens on a workspace's own key (its rate limit, its auth say nothing about the provider).
+ */
+export function countsAgainstHealth(failure: UpstreamFailure, planned: Attempt): boolean {
+  if (planned.byok) return false;
+  const status = failure.upstreamStatus;
+  return status === undefined || status === 408 || status === 429 || status >= 500;
+}
+
+/**
  * Tries the planned endpoints in order until one answers. A retryable failure
- * (429, 5xx, timeout, connection error) moves on to the next endpoint; a
- * failure that is the caller's fault (400, 413) is reported at once.
+ * (429, 5xx, timeout, connection error, a stream that dies before its first
+ * event) moves on to the next endpoint; a failure that is the caller's fault
+ * (400, 413) or a client that went away ends the request at once.
  */
 export async function firstAnsweringEndpoint(
   env: Env,
@@ -59,14 +77,23 @@ export async function firstAnsweringEndpoint(
     const result = await callUpstream(adapter, request, resolved.target, options.stream, options.signal, options.firstByteTimeoutMs);
     if (result.ok) {
       attempts.push({ provider: resolved.provider.slug, model: planned.model.id, status: 200, ...byok });
-      return { planned, provider: resolved.provider, adapter, response: result.response, attempts, byok: Boolean(planned.byok) };
+      const reportFailure = (failure: UpstreamFailure) => {
+        // A client that went away aborts the upstream read too: that is not the provider's failure.
+        if (!options.signal.aborted && countsAgainstHealth(failure, planned)) options.onProviderFailure?.(planned, failure);
+      };
+      return { planned, provider: resolved.provider, adapter, response: result.response, attempts, byok: Boolean(planned.byok), reportFailure };
     }
     const failure = result.failure;
-    attempts.push({ provider: resolved.provider.slug, model: planned.model.id, status: failure.upstreamStatus ?? failure.status, message: failure.message, ...byok });
+    attempts.push({
+      provider: resolved.provider.slug,
+      model: planned.model.id,
+      status: failure.upstreamStatus ?? failure.status,
+      ...(options.zdr ? {} : { message: failure.message }),
+      ...byok,
+    });
     lastFailure = failure;
     if (!failure.retryable) throw failureToError(failure, attempts);
-    // A workspace's own key failing (its rate limit, its auth) says nothing about the provider's health.
-    if (!planned.byok) options.onProviderFailure?.(planned, failure);
+    if (countsAgainstHealth(failure, planned)) options.onProviderFailure?.(planned, failure);
   }
   if (!lastFailure) {
     throw noProviderAvailable("No provider is available for this model: none of its providers is configured", { attempts });
@@ -80,4 +107,9 @@ export function failureToError(failure: UpstreamFailure, attempts: AttemptRecord
     ...(failure.providerCode ? { provider_code: failure.providerCode } : {}),
     ...(failure.retryAfterSeconds !== undefined ? { retry_after_seconds: failure.retryAfterSeconds } : {}),
   });
+}
+
+/** The attempts as a response header: `provider model status` per attempt, in order (no provider text). */
+export function attemptsHeader(attempts: AttemptRecord[]): string {
+  return attempts.map((a) => `${a.provider} ${a.model} ${a.status}`).join(", ");
 }

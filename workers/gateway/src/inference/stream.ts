@@ -67,6 +67,7 @@ export function streamResponse(
       } else if (event.type === "usage") {
         usage = event.usage;
       } else if (event.type === "error") {
+        committed.reportFailure(event.failure);
         out.push(errorChunk(event.failure.status, event.failure.message));
         return "error";
       } else {
@@ -88,6 +89,7 @@ export function streamResponse(
       try {
         read = await reader.read();
       } catch {
+        committed.reportFailure({ status: 502, message: "stream failed", retryable: true });
         await writer.write(errorChunk(502, `Provider ${provider.name} stream failed before it was complete`));
         return "error" as const;
       }
@@ -103,6 +105,7 @@ export function streamResponse(
       }
       if (state === "error") return "error" as const;
       if (read.done) {
+        committed.reportFailure({ status: 502, message: "stream ended early", retryable: true });
         await writer.write(errorChunk(502, `Provider ${provider.name} ended the stream before it was complete`));
         return "error" as const;
       }

@@ -1,6 +1,4 @@
-import { findModel } from "@switchyard/catalog";
-import { planRoute } from "@switchyard/router";
-import { chatCompletionRequestSchema, notFound, parseOrThrow, paymentRequired } from "@switchyard/schemas";
+import { chatCompletionRequestSchema, parseOrThrow, paymentRequired } from "@switchyard/schemas";
 import { Hono } from "hono";
 import { authenticate } from "../accounts/auth.ts";
 import { readBalanceNanos } from "../accounts/key-lookup.ts";
@@ -8,10 +6,12 @@ import { settleGeneration } from "../accounts/settle.ts";
 import { byokTargets } from "../byok/targets.ts";
 import type { AppEnv } from "../env.ts";
 import { completeResponse } from "../inference/complete.ts";
-import { firstAnsweringEndpoint } from "../inference/failover.ts";
+import { attemptsHeader, firstAnsweringEndpoint } from "../inference/failover.ts";
 import type { GenerationOutcome } from "../inference/generation.ts";
 import { streamResponse } from "../inference/stream.ts";
 import { newGenerationId } from "../lib/ids.ts";
+import { applyFreeTierLimits } from "../routing/free-tier.ts";
+import { healthReporter, planRequest } from "../routing/plan-request.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "../middleware/json-body.ts";
 
 const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 30_000;
@@ -28,11 +28,9 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
   const auth = await authenticate(env.DB, c.req.header("authorization"), "inference");
   if ((await readBalanceNanos(env.DB, auth.accountId)) <= 0) throw paymentRequired();
 
-  // plan route
-  const modelId = request.model ?? request.models![0]!;
-  const model = findModel(modelId);
-  if (!model) throw notFound(`Model ${modelId} does not exist. See GET /api/v1/models for the list.`, { model: modelId });
-  const plan = await byokTargets(env, planRoute(model), auth.workspaceId);
+  // plan route (models + fallbacks, workspace ZDR/EU, provider preferences, health; then the workspace's own keys)
+  const planned = await applyFreeTierLimits(env, auth.keyId, planRequest(env, c.executionCtx, request, auth));
+  const plan = await byokTargets(env, planned, auth.workspaceId);
 
   // call adapter, failing over between endpoints
   const stream = request.stream === true;
@@ -40,9 +38,11 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
     stream,
     signal: c.req.raw.signal,
     firstByteTimeoutMs: Number(env.FIRST_BYTE_TIMEOUT_MS) || DEFAULT_FIRST_BYTE_TIMEOUT_MS,
+    zdr: auth.zdr,
+    onProviderFailure: healthReporter(env, c.executionCtx),
   });
   const id = newGenerationId();
-  const headers = { "x-generation-id": id, "x-switchyard-provider": committed.provider.slug };
+  const headers = { "x-generation-id": id, "x-switchyard-provider": committed.provider.slug, "x-switchyard-attempts": attemptsHeader(committed.attempts) };
 
   // settle cost once the answer has ended (after the response, never before it)
   const settle = (outcome: GenerationOutcome) => settleGeneration(env.DB, auth, outcome);

@@ -5,7 +5,7 @@ import worker from "../../src/index.ts";
  * Calls the gateway in-process with a real execution context, then waits for
  * everything it deferred with waitUntil (settlement), so tests see the D1 state.
  */
-export async function call(path: string, init: RequestInit & { json?: unknown; key?: string } = {}): Promise<Response> {
+export async function call(path: string, init: RequestInit & { json?: unknown; key?: string; env?: Partial<Cloudflare.Env> } = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.key) headers.set("authorization", `Bearer ${init.key}`);
   let body = init.body;
@@ -14,7 +14,7 @@ export async function call(path: string, init: RequestInit & { json?: unknown; k
     body = JSON.stringify(init.json);
   }
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`http://gateway.test${path}`, { ...init, headers, body }), env, ctx);
+  const response = await worker.fetch(new Request(`http://gateway.test${path}`, { ...init, headers, body }), { ...env, ...init.env }, ctx);
   const text = await response.text();
   await waitOnExecutionContext(ctx);
   return new Response(text, { status: response.status, headers: response.headers });

@@ -10,7 +10,7 @@ export interface SeededTenant {
 }
 
 /** A fresh account + workspace + inference key with `balanceNanos` of credits. */
-export async function seedTenant(name: string, balanceNanos = 10_000_000_000, opts: { zdr?: boolean; euOnly?: boolean } = {}): Promise<SeededTenant> {
+export async function seedTenant(name: string, balanceNanos = 10_000_000_000, opts: { zdr?: boolean; euOnly?: boolean; providerPreferences?: unknown } = {}): Promise<SeededTenant> {
   const accountId = `acct_${name}`;
   const workspaceId = `ws_${name}`;
   const keyId = `key_${name}`;
@@ -18,8 +18,9 @@ export async function seedTenant(name: string, balanceNanos = 10_000_000_000, op
   const hash = await sha256Hex(key);
   await env.DB.batch([
     env.DB.prepare("INSERT INTO accounts (id, name) VALUES (?, ?)").bind(accountId, name),
-    env.DB.prepare("INSERT INTO workspaces (id, account_id, name, zdr, eu_only) VALUES (?, ?, ?, ?, ?)").bind(
+    env.DB.prepare("INSERT INTO workspaces (id, account_id, name, zdr, eu_only, provider_preferences) VALUES (?, ?, ?, ?, ?, ?)").bind(
       workspaceId, accountId, name, opts.zdr ? 1 : 0, opts.euOnly ? 1 : 0,
+      opts.providerPreferences === undefined ? null : JSON.stringify(opts.providerPreferences),
     ),
     env.DB.prepare("INSERT INTO api_keys (id, hash, prefix, name, workspace_id, kind) VALUES (?, ?, ?, ?, ?, 'inference')").bind(
       keyId, hash, key.slice(0, 14), `${name} key`, workspaceId,
