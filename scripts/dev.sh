@@ -11,5 +11,6 @@ wrangler d1 execute DB --local --file .wrangler/seed.sql >/dev/null
 echo
 echo "  switchyard gateway on http://127.0.0.1:$PORT"
 echo "  demo API key: $(node scripts/demo-key.mjs)"
+echo "  demo management key (provisioning API): $(node scripts/demo-key.mjs management)"
 echo
 exec wrangler dev --ip 127.0.0.1 --port "$PORT" --log-level warn "$@"

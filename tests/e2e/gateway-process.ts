@@ -17,6 +17,8 @@ const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE
 export interface RunningGateway {
   url: string;
   apiKey: string;
+  /** The demo workspace's management key (provisioning API). */
+  managementKey: string;
   stateDir: string;
   output: () => string;
   stop(): Promise<void>;
@@ -49,6 +51,7 @@ export async function startGateway(vars: Record<string, string> = {}, extraSeedS
   writeFileSync(join(stateDir, "seed.sql"), seedSql + extraSeedSql);
   await run(wrangler, ["d1", "execute", "DB", "--local", ...persist, "--file", join(stateDir, "seed.sql")], { cwd: root, env: quietEnv });
   const { stdout: apiKey } = await run("node", ["scripts/demo-key.mjs"], { cwd: root });
+  const { stdout: managementKey } = await run("node", ["scripts/demo-key.mjs", "management"], { cwd: root });
 
   const port = await freePort();
   const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
@@ -65,6 +68,7 @@ export async function startGateway(vars: Record<string, string> = {}, extraSeedS
   return {
     url,
     apiKey,
+    managementKey,
     stateDir,
     output: () => output,
     async stop() {

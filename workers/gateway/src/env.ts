@@ -5,6 +5,8 @@ export interface Env {
   PROVIDER_HEALTH: DurableObjectNamespace<import("./health/provider-health.ts").ProviderHealth>;
   /** `:free` request counters, one object per API key (routing/free-tier-limiter.ts). */
   FREE_TIER_LIMITER: DurableObjectNamespace<import("./routing/free-tier-limiter.ts").FreeTierLimiter>;
+  /** One AccountSpend per account: reserves and settles spend (accounts/spend/account-spend.ts). */
+  ACCOUNT_SPEND: DurableObjectNamespace<import("./accounts/spend/account-spend.ts").AccountSpend>;
   /** JSON map provider slug → base URL, overriding the catalog (tests, benchmarks, self-hosted upstreams). */
   PROVIDER_BASE_URLS?: string;
   /** Largest request body accepted, in bytes. */

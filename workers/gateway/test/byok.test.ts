@@ -135,8 +135,8 @@ describe("BYOK fallback", () => {
 describe("BYOK settlement is exactly once per generation", () => {
   const model = findModel("mock/echo")!;
   const authFor = (t: SeededTenant): AuthContext => ({
-    keyId: t.keyId, kind: "inference", name: "k", disabled: false, expiresAt: null, limitNanos: null, limitReset: "none",
-    workspaceId: t.workspaceId, accountId: t.accountId, zdr: false, euOnly: false, providerPreferences: null, keyHash: "x",
+    keyId: t.keyId, kind: "inference", name: "k", prefix: "sk-sy-v1-", disabled: false, expiresAt: null, limitNanos: null, limitReset: "none",
+    workspaceId: t.workspaceId, accountId: t.accountId, monthlyBudgetNanos: null, zdr: false, euOnly: false, providerPreferences: null, keyHash: "x",
   });
   const outcome = (id: string, startedAt: number, costNanos = 1_000_000n): GenerationOutcome => ({
     id, model, endpoint: model.endpoints[0]!, provider: null, status: "success", usage: { promptTokens: 500, completionTokens: 250 },
@@ -148,9 +148,9 @@ describe("BYOK settlement is exactly once per generation", () => {
     await seedMonth(tenant.accountId, "2026-03", 1_000_000);
     const before = await balanceOf(tenant.accountId);
     const gen = outcome("gen-byok-once", Date.parse("2026-03-15T12:00:00Z"));
-    await settleGeneration(env.DB, authFor(tenant), gen);
-    await settleGeneration(env.DB, authFor(tenant), gen);
-    await Promise.all([1, 2, 3].map(() => settleGeneration(env.DB, authFor(tenant), gen)));
+    await settleGeneration(env, authFor(tenant), gen);
+    await settleGeneration(env, authFor(tenant), gen);
+    await Promise.all([1, 2, 3].map(() => settleGeneration(env, authFor(tenant), gen)));
     expect(await byokRequestsCounted(tenant.accountId)).toBe(1_000_001);
     expect(await feeEntries(tenant.accountId)).toEqual([{ amount_nanos: -50_000, idempotency_key: "byok_fee:gen-byok-once" }]);
     expect(await balanceOf(tenant.accountId)).toBe(before - 50_000);
@@ -161,7 +161,7 @@ describe("BYOK settlement is exactly once per generation", () => {
     const tenant = await seedTenant("byok_race");
     await seedMonth(tenant.accountId, "2026-03", 999_998);
     const at = Date.parse("2026-03-20T08:00:00Z");
-    await Promise.all(Array.from({ length: 6 }, (_, i) => settleGeneration(env.DB, authFor(tenant), outcome(`gen-byok-race-${i}`, at))));
+    await Promise.all(Array.from({ length: 6 }, (_, i) => settleGeneration(env, authFor(tenant), outcome(`gen-byok-race-${i}`, at))));
     expect(await byokRequestsCounted(tenant.accountId)).toBe(1_000_004);
     expect(await feeEntries(tenant.accountId)).toHaveLength(4); // requests 1,000,001 … 1,000,004
     await expectReconciled(tenant.accountId);
@@ -171,9 +171,9 @@ describe("BYOK settlement is exactly once per generation", () => {
     const tenant = await seedTenant("byok_month");
     await seedMonth(tenant.accountId, "2026-01", 1_000_000);
     const before = await balanceOf(tenant.accountId);
-    await settleGeneration(env.DB, authFor(tenant), outcome("gen-byok-jan-last", Date.parse("2026-01-31T23:59:59.999Z")));
+    await settleGeneration(env, authFor(tenant), outcome("gen-byok-jan-last", Date.parse("2026-01-31T23:59:59.999Z")));
     expect(await balanceOf(tenant.accountId)).toBe(before - 50_000); // still January: past the free million
-    await settleGeneration(env.DB, authFor(tenant), outcome("gen-byok-feb-first", Date.parse("2026-02-01T00:00:00.000Z")));
+    await settleGeneration(env, authFor(tenant), outcome("gen-byok-feb-first", Date.parse("2026-02-01T00:00:00.000Z")));
     expect(await balanceOf(tenant.accountId)).toBe(before - 50_000); // February: free again
     const months = (await env.DB.prepare("SELECT month, requests FROM byok_monthly_usage WHERE account_id = ? ORDER BY month").bind(tenant.accountId).all()).results;
     expect(months).toEqual([{ month: "2026-01", requests: 1_000_001 }, { month: "2026-02", requests: 1 }]);

@@ -72,4 +72,9 @@ describe("POST /api/v1/completions", () => {
     expect(limited.status).toBe(429);
     expect(((await limited.json()) as any).error.metadata.retry_after_seconds).toBe(2);
   });
+
+  it("402 without credits: the chat path's spend reserve applies to completions too", async () => {
+    const broke = await seedTenant("legacy_broke", 0);
+    expect((await complete({ model: "mock/echo", prompt: "x" }, broke.key)).status).toBe(402);
+  });
 });

@@ -85,3 +85,11 @@ describe("embeddings follow the workspace's routing rules", () => {
     expect(await balanceOf(zdr.accountId)).toBe(10_000_000_000);
   });
 });
+
+describe("embeddings reserve spend like chat", () => {
+  it("402 without credits, before any provider is called", async () => {
+    const broke = await seedTenant("embed_broke", 0);
+    const res = await embed({ model: "mock/embed", input: "x" }, broke.key);
+    expect(res.status).toBe(402);
+  });
+});

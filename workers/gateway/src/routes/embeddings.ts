@@ -1,9 +1,10 @@
 import { findModel, nanosToUsdNumber } from "@switchyard/catalog";
-import { badRequest, type EmbeddingsResponse, embeddingsRequestSchema, notFound, parseOrThrow, paymentRequired } from "@switchyard/schemas";
+import { badRequest, type EmbeddingsResponse, embeddingsRequestSchema, notFound, parseOrThrow } from "@switchyard/schemas";
 import { Hono } from "hono";
-import { authenticate } from "../accounts/auth.ts";
-import { readBalanceNanos } from "../accounts/key-lookup.ts";
+import { authenticate, INFERENCE } from "../accounts/auth.ts";
 import { settleGeneration } from "../accounts/settle.ts";
+import { releaseSpend, reserveSpend } from "../accounts/spend/client.ts";
+import { embeddingsCostBoundNanos } from "../accounts/spend/embeddings-cost-bound.ts";
 import { byokTargets } from "../byok/targets.ts";
 import type { AppEnv } from "../env.ts";
 import { firstEmbeddingEndpoint } from "../inference/embeddings.ts";
@@ -28,9 +29,8 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
   // validate
   const request = parseOrThrow(embeddingsRequestSchema, await readJsonBody(c.req.raw, Number(env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY_BYTES));
 
-  // authenticate
-  const auth = await authenticate(env.DB, c.req.header("authorization"), "inference");
-  if ((await readBalanceNanos(env.DB, auth.accountId)) <= 0) throw paymentRequired();
+  // authenticate (the key comes from the isolate cache: no D1 round trip)
+  const auth = await authenticate(env.DB, c.req.header("authorization"), INFERENCE);
 
   // plan route: the planner speaks chat requests; an embeddings request routes as its model and provider preferences
   const model = findModel(request.model);
@@ -41,20 +41,31 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
   const routing = { model: request.model, messages: [{ role: "user" as const, content: "" }], ...(request.provider ? { provider: request.provider } : {}) };
   const plan = await byokTargets(env, planRequest(env, c.executionCtx, routing, auth, startedAt, "embeddings"), auth.workspaceId);
 
-  // call the provider, failing over between endpoints
-  const { planned, provider, parsed, attempts, byok } = await firstEmbeddingEndpoint(env, plan, request, {
-    signal: c.req.raw.signal,
-    firstByteTimeoutMs: Number(env.FIRST_BYTE_TIMEOUT_MS) || DEFAULT_FIRST_BYTE_TIMEOUT_MS,
-    zdr: auth.zdr,
-    onProviderFailure: healthReporter(env, c.executionCtx),
-  });
-
-  // respond, then settle
+  // reserve the most this request can cost (402 credits, 403 key limit or workspace budget)
   const id = newGenerationId();
+  await reserveSpend(env, auth, id, embeddingsCostBoundNanos(plan, request));
+
+  // call the provider, failing over between endpoints
+  let committed;
+  try {
+    committed = await firstEmbeddingEndpoint(env, plan, request, {
+      signal: c.req.raw.signal,
+      firstByteTimeoutMs: Number(env.FIRST_BYTE_TIMEOUT_MS) || DEFAULT_FIRST_BYTE_TIMEOUT_MS,
+      zdr: auth.zdr,
+      onProviderFailure: healthReporter(env, c.executionCtx),
+    });
+  } catch (error) {
+    // nothing answered: nothing is charged (a lost release only holds the funds until the reservation expires)
+    c.executionCtx.waitUntil(releaseSpend(env, auth, id).catch(() => {}));
+    throw error;
+  }
+  const { planned, provider, parsed, attempts, byok } = committed;
+
+  // respond, then settle (the spend object debits the real cost and releases the reservation)
   const costNanos = costOf(planned.endpoint, parsed.usage);
   const endedAt = Date.now();
   c.executionCtx.waitUntil(
-    settleGeneration(env.DB, auth, {
+    settleGeneration(env, auth, {
       id,
       model: planned.model,
       endpoint: planned.endpoint,
