@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { resetClockForTests, setNowForTests } from "../src/lib/clock.ts";
 import { sha256Hex } from "../src/lib/hash.ts";
 import { balanceOf, call, chat, json } from "./setup/call.ts";
+import { clearHealth } from "./setup/health.ts";
 import { addCredits, seedKey, seedTenant } from "./setup/seed.ts";
 
 afterEach(resetClockForTests);
@@ -99,6 +100,7 @@ describe("GET /api/v1/generation", () => {
 
 describe("GET /api/v1/activity", () => {
   it("daily usage per model, provider and key over the last 30 UTC days; filters by date and key", async () => {
+    await clearHealth(); // earlier tests' failures would deprioritise the US endpoint
     const t = await seedTenant("activity");
     const mgmt = await seedKey(t.workspaceId, "activity", { kind: "management" });
     const second = await seedKey(t.workspaceId, "activity-2");

@@ -21,9 +21,16 @@ export async function call(path: string, init: RequestInit & { json?: unknown; k
   return new Response(text, { status: response.status, headers: response.headers });
 }
 
-/** A chat completion on mock/echo (priced $1/M prompt, $2/M completion tokens on its US endpoint). */
+/**
+ * A chat completion on mock/echo, pinned to its cheapest endpoint (the US one, $1/M prompt,
+ * $2/M completion tokens) so that tests see one provider, not the planner's weighted draw.
+ */
 export function chat(key: string, content = "hello", extra: Record<string, unknown> = {}): Promise<Response> {
-  return call("/api/v1/chat/completions", { method: "POST", key, json: { model: "mock/echo", messages: [{ role: "user", content }], ...extra } });
+  return call("/api/v1/chat/completions", {
+    method: "POST",
+    key,
+    json: { model: "mock/echo", messages: [{ role: "user", content }], provider: { sort: "price" }, ...extra },
+  });
 }
 
 /** The body of a JSON response, untyped (tests assert on its shape). */
