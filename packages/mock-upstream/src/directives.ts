@@ -39,7 +39,7 @@ export function parseDirectives(spec: string): MockScenario {
     const eq = item.indexOf("=");
     const key = (eq === -1 ? item : item.slice(0, eq)).trim().toLowerCase();
     const value = eq === -1 ? undefined : item.slice(eq + 1).trim();
-    if (key === "hang" || key === "malformed") {
+    if (key === "hang" || key === "malformed" || key === "blocked") {
       if (value !== undefined && !/^(1|true)$/i.test(value)) {
         if (/^(0|false)$/i.test(value)) continue;
         throw new DirectiveError(`mock directive "${key}" takes no value or true/false`);

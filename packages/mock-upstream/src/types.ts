@@ -26,6 +26,8 @@ export interface MockScenario {
   malformed?: boolean;
   /** Stream: send this many content chunks, then an in-stream error event, then end. */
   errorEvent?: number;
+  /** The provider's safety filter refuses the prompt (content_filter / refusal / promptFeedback). */
+  blocked?: boolean;
 }
 
 /**
@@ -85,7 +87,7 @@ export interface ToolCall {
   function: { name: string; arguments: string };
 }
 
-export type FinishReason = "stop" | "length" | "tool_calls";
+export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";
 
 /** What the model "said", before it is serialised as a completion or a stream. */
 export interface Answer {
@@ -94,6 +96,8 @@ export interface Answer {
   content: string | null;
   toolCall?: ToolCall;
   finishReason: FinishReason;
+  /** The stop sequence that ended a "stop" answer, if one did. */
+  stopSequence?: string;
 }
 
 export interface Usage {

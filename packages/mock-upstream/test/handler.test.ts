@@ -122,10 +122,10 @@ describe("plain completions", () => {
 
 describe("errors", () => {
   it("404 for unknown routes in OpenAI's error shape", async () => {
-    const res = await handleMockUpstream(new Request(`${BASE}/embeddings`, { method: "POST", body: "{}" }));
+    const res = await handleMockUpstream(new Request(`${BASE}/audio/speech`, { method: "POST", body: "{}" }));
     expect(res.status).toBe(404);
     expect(await json(res)).toEqual({
-      error: { message: "Invalid URL (POST /v1/embeddings)", type: "invalid_request_error", param: null, code: null },
+      error: { message: "Invalid URL (POST /v1/audio/speech)", type: "invalid_request_error", param: null, code: null },
     });
   });
 

@@ -26,7 +26,7 @@ const euSpec = (slug: string): EndpointSpec => ({
   latencyMs: 80,
 });
 
-const mockModel = (slug: string, description: string, endpoints: Model["endpoints"]): Model => ({
+const mockModel = (slug: string, description: string, endpoints: Model["endpoints"], shape: Partial<Model> = {}): Model => ({
   id: `mock/${slug}`,
   name: `Mock: ${slug}`,
   description,
@@ -35,6 +35,7 @@ const mockModel = (slug: string, description: string, endpoints: Model["endpoint
   inputModalities: ["text"],
   outputModalities: ["text"],
   endpoints,
+  ...shape,
 });
 
 export const mockModels: Model[] = [
@@ -48,4 +49,24 @@ export const mockModels: Model[] = [
   mockModel("echo-us-only", "Echo served only from the US mock endpoint (no ZDR).", [
     endpoint("mock", usSpec("echo-us-only")),
   ]),
+  mockModel("claude-echo", "Echo through the Anthropic Messages adapter (the mock speaks Anthropic's wire format).", [
+    endpoint("mock-anthropic", usSpec("claude-echo")),
+  ], { inputModalities: ["text", "image", "file"] }),
+  mockModel("gemini-echo", "Echo through the Gemini adapter (the mock speaks Gemini's wire format).", [
+    endpoint("mock-gemini", usSpec("gemini-echo")),
+  ], { inputModalities: ["text", "image", "file", "audio"] }),
+  mockModel(
+    "embed",
+    "Deterministic unit-vector embeddings (16 dimensions unless asked otherwise).",
+    [
+      endpoint("mock", {
+        ...usSpec("embed"),
+        pricing: { prompt: 100, completion: 0 }, // $0.10 per M input tokens
+        contextLength: 8192,
+        maxOutput: 8192, // no output tokens; the catalog wants a positive limit
+        supportedParameters: ["dimensions", "encoding_format"],
+      }),
+    ],
+    { contextLength: 8192, outputModalities: ["embeddings"] },
+  ),
 ];
