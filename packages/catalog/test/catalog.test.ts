@@ -43,6 +43,14 @@ describe("catalog is well formed", () => {
     }
   });
 
+  it("a cache read is cheaper than the prompt, a cache write dearer or equal (Anthropic: 125 %)", () => {
+    for (const { model, e } of allEndpoints) {
+      const { prompt, cacheRead, cacheWrite } = e.pricing;
+      if (cacheRead !== undefined) expect(cacheRead, `${model.id}@${e.provider}`).toBeLessThan(prompt);
+      if (cacheWrite !== undefined) expect(cacheWrite, `${model.id}@${e.provider}`).toBeGreaterThanOrEqual(prompt);
+    }
+  });
+
   it("a model has at most one paid and one free endpoint per provider", () => {
     for (const m of models) {
       const keys = m.endpoints.map((e) => `${e.provider}:${e.free ? "free" : "paid"}`);
@@ -62,10 +70,13 @@ describe("catalog is well formed", () => {
   it("knows the headline list prices", () => {
     const price = (id: string, provider: string) =>
       models.find((m) => m.id === id)?.endpoints.find((e) => e.provider === provider && !e.free)?.pricing;
-    expect(price("openai/gpt-4o", "openai")).toEqual({ prompt: 2500, completion: 10_000 });
-    expect(price("openai/gpt-4o-mini", "openai")).toEqual({ prompt: 150, completion: 600 });
-    expect(price("anthropic/claude-sonnet-4", "anthropic")).toEqual({ prompt: 3000, completion: 15_000 });
-    expect(price("anthropic/claude-3.5-haiku", "anthropic")).toEqual({ prompt: 800, completion: 4000 });
+    expect(price("openai/gpt-4o", "openai")).toEqual({ prompt: 2500, completion: 10_000, cacheRead: 1250 });
+    expect(price("openai/gpt-4o-mini", "openai")).toEqual({ prompt: 150, completion: 600, cacheRead: 75 });
+    expect(price("openai/gpt-4.1", "openai")).toEqual({ prompt: 2000, completion: 8000, cacheRead: 500 });
+    expect(price("anthropic/claude-sonnet-4", "anthropic")).toEqual({ prompt: 3000, completion: 15_000, cacheRead: 300, cacheWrite: 3750 });
+    expect(price("anthropic/claude-3.5-haiku", "anthropic")).toEqual({ prompt: 800, completion: 4000, cacheRead: 80, cacheWrite: 1000 });
+    expect(price("google/gemini-2.5-flash", "google-ai-studio")).toEqual({ prompt: 300, completion: 2500, cacheRead: 75 });
+    expect(price("deepseek/deepseek-chat", "deepseek")).toEqual({ prompt: 270, completion: 1100, cacheRead: 70 });
   });
 
   it("allModels returns a copy of the catalog", () => {

@@ -31,6 +31,6 @@ export interface Dialect {
   validate(native: NativeRequest, chat: ChatRequest): Response | undefined;
   wantsStream(chat: ChatRequest): boolean;
   /** The complete (non-streamed) answer as JSON text. */
-  renderBody(answer: Answer, usage: Usage, meta: CompletionMeta): string;
+  renderBody(answer: Answer, usage: Usage, meta: CompletionMeta, scenario: MockScenario): string;
   planStream(answer: Answer, usage: Usage, meta: CompletionMeta, chat: ChatRequest, scenario: MockScenario): StreamPlan;
 }

@@ -14,7 +14,7 @@ export class DirectiveError extends Error {
   override name = "DirectiveError";
 }
 
-type NumericKey = "status" | "retryAfter" | "latency" | "chunkDelay" | "chunks" | "cut" | "stall" | "errorEvent";
+type NumericKey = "status" | "retryAfter" | "latency" | "chunkDelay" | "chunks" | "cut" | "stall" | "errorEvent" | "cached" | "cacheWrite";
 
 const NUMERIC_KEYS: Record<string, NumericKey> = {
   status: "status",
@@ -25,6 +25,8 @@ const NUMERIC_KEYS: Record<string, NumericKey> = {
   cut: "cut",
   stall: "stall",
   error_event: "errorEvent",
+  cached: "cached",
+  cache_write: "cacheWrite",
 };
 
 /**

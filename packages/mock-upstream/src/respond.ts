@@ -26,7 +26,7 @@ export function answerResponse(ctx: AnswerContext): Response {
   const hash = fnv1a(ctx.raw);
   const meta: CompletionMeta = { id: `${dialect.idPrefix}${hash}`, created: CREATED, model: body.model as string };
   const answer = scenario.blocked ? { ...BLOCKED_ANSWER } : buildAnswer(body, ctx.userText);
-  const usage = buildUsage(ctx.messages, answer);
+  const usage = buildUsage(ctx.messages, answer, scenario);
   const headers = new Headers({ "x-request-id": `req_mock_${hash}` });
 
   if (dialect.wantsStream(body)) {
@@ -38,7 +38,7 @@ export function answerResponse(ctx: AnswerContext): Response {
   }
 
   headers.set("content-type", "application/json");
-  const json = dialect.renderBody(answer, usage, meta);
+  const json = dialect.renderBody(answer, usage, meta, scenario);
   // Non-streaming faults: half a body, then a clean end (malformed), a dropped
   // connection (cut) or silence (stall). error_event only applies to streams.
   const half = json.slice(0, Math.floor(json.length / 2));

@@ -28,6 +28,14 @@ export interface MockScenario {
   errorEvent?: number;
   /** The provider's safety filter refuses the prompt (content_filter / refusal / promptFeedback). */
   blocked?: boolean;
+  /**
+   * Report this many prompt tokens as served from the prompt cache (at most the prompt):
+   * OpenAI prompt_tokens_details.cached_tokens, Anthropic cache_read_input_tokens,
+   * Gemini cachedContentTokenCount. The prompt total stays the same in every format.
+   */
+  cached?: number;
+  /** Anthropic format only (the others have no such field): this many prompt tokens reported as cache_creation_input_tokens. */
+  cacheWrite?: number;
 }
 
 /**

@@ -58,6 +58,19 @@ describe("Anthropic Messages API", () => {
     });
   });
 
+  it("cached / cache_write split the prompt into Anthropic's input, cache read and cache creation counts", async () => {
+    const text = "cache this prompt please [mock:cached=4,cache_write=6]";
+    const openai = await json(await callOpenAI(chatBody(text)));
+    const prompt = openai.usage.prompt_tokens;
+    const body = await json(await messages(ask(text)));
+    expect(body.usage).toEqual({ input_tokens: prompt - 10, cache_creation_input_tokens: 6, cache_read_input_tokens: 4, output_tokens: openai.usage.completion_tokens });
+    const start = events(await (await messages(ask(text, { stream: true }))).text())[0]![1];
+    expect(start.message.usage).toMatchObject({ input_tokens: prompt - 10, cache_creation_input_tokens: 6, cache_read_input_tokens: 4 });
+    const capped = await json(await messages(ask("hi [mock:cached=2,cache_write=9999]")));
+    expect(capped.usage).toMatchObject({ input_tokens: 0, cache_read_input_tokens: 2 });
+    expect(capped.usage.cache_creation_input_tokens + 2).toBe((await json(await callOpenAI(chatBody("hi [mock:cached=2,cache_write=9999]")))).usage.prompt_tokens);
+  });
+
   it("reads text blocks and reports a stop sequence", async () => {
     const body = await json(await messages(ask("", { messages: [{ role: "user", content: [{ type: "text", text: "alpha beta gamma" }] }], stop_sequences: [" gamma"] })));
     expect(body).toMatchObject({ content: [{ text: "Echo: alpha beta" }], stop_reason: "stop_sequence", stop_sequence: " gamma" });

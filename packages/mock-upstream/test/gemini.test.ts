@@ -32,6 +32,16 @@ describe("Gemini generateContent", () => {
     });
   });
 
+  it("cached=N reports cachedContentTokenCount as a part of promptTokenCount", async () => {
+    const text = "cache this prompt please [mock:cached=4]";
+    const openai = await json(await callOpenAI(chatBody(text)));
+    const body = await json(await generate(ask(text)));
+    expect(body.usageMetadata).toMatchObject({ promptTokenCount: openai.usage.prompt_tokens, cachedContentTokenCount: 4 });
+    const last = (await chunks(await generate(ask(text), { stream: true }))).at(-1);
+    expect(last.usageMetadata).toMatchObject({ promptTokenCount: openai.usage.prompt_tokens, cachedContentTokenCount: 4 });
+    expect((await json(await generate(ask("hello")))).usageMetadata).not.toHaveProperty("cachedContentTokenCount");
+  });
+
   it("maps generationConfig: maxOutputTokens → MAX_TOKENS, stopSequences, JSON mode with a schema", async () => {
     const cut = await json(await generate(ask("a b c d", { generationConfig: { maxOutputTokens: 2 } })));
     expect(cut.candidates[0]).toMatchObject({ content: { parts: [{ text: "Echo: a" }] }, finishReason: "MAX_TOKENS" });

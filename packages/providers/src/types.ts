@@ -17,11 +17,18 @@ export interface UpstreamTarget {
   maxOutput?: number;
 }
 
-/** Token counts as the upstream reported them. */
+/**
+ * Token counts as the upstream reported them, in one meaning for every format
+ * (billing relies on it): promptTokens is the whole prompt, INCLUDING cached and
+ * cache-write tokens, as OpenAI's and Gemini's counts are; each adapter converts
+ * (Anthropic's input_tokens excludes both, so its adapter adds them).
+ */
 export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
+  /** Part of promptTokens served from the provider's prompt cache. */
   cachedTokens?: number;
+  /** Part of promptTokens written to the provider's prompt cache (Anthropic). */
   cacheWriteTokens?: number;
   reasoningTokens?: number;
 }

@@ -4,11 +4,14 @@ import { endpoint, released, type EndpointSpec } from "./defaults.ts";
 /**
  * Models served by the in-process mock upstream. Prices are small but non-zero so
  * billing paths are exercised; mock-eu costs more than mock so price sorting is
- * observable. upstreamModel is the slug after `mock/`.
+ * observable. upstreamModel is the slug after `mock/`. Cache prices follow the shape
+ * of the real provider each mock speaks like (`[mock:cached=N]` makes them report cached
+ * tokens): 25 % of input for cache reads, and for the Anthropic mock 10 % reads and
+ * 125 % writes.
  */
-const usSpec = (slug: string): EndpointSpec => ({
+const usSpec = (slug: string, pricing: EndpointSpec["pricing"] = { prompt: 1000, completion: 2000, cacheRead: 250 }): EndpointSpec => ({
   upstreamModel: slug,
-  pricing: { prompt: 1000, completion: 2000 }, // $1 / $2 per M
+  pricing, // $1 / $2 per M, cached $0.25
   quantization: "bf16",
   contextLength: 131_072,
   maxOutput: 16_384,
@@ -18,7 +21,7 @@ const usSpec = (slug: string): EndpointSpec => ({
 
 const euSpec = (slug: string): EndpointSpec => ({
   upstreamModel: slug,
-  pricing: { prompt: 1500, completion: 3000 }, // $1.50 / $3 per M
+  pricing: { prompt: 1500, completion: 3000, cacheRead: 375 }, // $1.50 / $3 per M, cached $0.375
   quantization: "bf16",
   contextLength: 131_072,
   maxOutput: 16_384,
@@ -50,7 +53,7 @@ export const mockModels: Model[] = [
     endpoint("mock", usSpec("echo-us-only")),
   ]),
   mockModel("claude-echo", "Echo through the Anthropic Messages adapter (the mock speaks Anthropic's wire format).", [
-    endpoint("mock-anthropic", usSpec("claude-echo")),
+    endpoint("mock-anthropic", usSpec("claude-echo", { prompt: 1000, completion: 2000, cacheRead: 100, cacheWrite: 1250 })),
   ], { inputModalities: ["text", "image", "file"] }),
   mockModel("gemini-echo", "Echo through the Gemini adapter (the mock speaks Gemini's wire format).", [
     endpoint("mock-gemini", usSpec("gemini-echo")),

@@ -5,6 +5,7 @@
  */
 import { type CompletionMeta, type StreamPlan, argumentPieces, contentPieces, withFaults } from "../stream.ts";
 import type { Answer, MockScenario, Usage } from "../types.ts";
+import { cacheSplit } from "../usage.ts";
 import { anthropicError } from "./errors.ts";
 
 const event = (type: string, data: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
@@ -41,14 +42,18 @@ function contentBlocks(answer: Answer): Array<Record<string, unknown>> {
   return answer.content ? [{ type: "text", text: answer.content }] : [];
 }
 
-const usageOf = (usage: Usage, output: number) => ({
-  input_tokens: usage.prompt_tokens,
-  cache_creation_input_tokens: 0,
-  cache_read_input_tokens: 0,
-  output_tokens: output,
-});
+/** Anthropic's input_tokens leaves out cache reads and writes; the three add up to the prompt. */
+function usageOf(usage: Usage, output: number, scenario: MockScenario) {
+  const { cached, written } = cacheSplit(usage.prompt_tokens, scenario);
+  return {
+    input_tokens: usage.prompt_tokens - cached - written,
+    cache_creation_input_tokens: written,
+    cache_read_input_tokens: cached,
+    output_tokens: output,
+  };
+}
 
-export function messageBody(answer: Answer, usage: Usage, meta: CompletionMeta): string {
+export function messageBody(answer: Answer, usage: Usage, meta: CompletionMeta, scenario: MockScenario = {}): string {
   return JSON.stringify({
     id: meta.id,
     type: "message",
@@ -57,14 +62,14 @@ export function messageBody(answer: Answer, usage: Usage, meta: CompletionMeta):
     content: contentBlocks(answer),
     stop_reason: stopReason(answer),
     stop_sequence: answer.stopSequence ?? null,
-    usage: usageOf(usage, usage.completion_tokens),
+    usage: usageOf(usage, usage.completion_tokens, scenario),
   });
 }
 
 export function planMessageStream(answer: Answer, usage: Usage, meta: CompletionMeta, scenario: MockScenario): StreamPlan {
   const head = [
     event("message_start", {
-      message: { id: meta.id, type: "message", role: "assistant", model: meta.model, content: [], stop_reason: null, stop_sequence: null, usage: usageOf(usage, 1) },
+      message: { id: meta.id, type: "message", role: "assistant", model: meta.model, content: [], stop_reason: null, stop_sequence: null, usage: usageOf(usage, 1, scenario) },
     }),
   ];
   const content: string[] = [];

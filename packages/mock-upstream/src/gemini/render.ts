@@ -14,9 +14,13 @@ function finishReason(answer: Answer): string {
   return answer.finishReason === "length" ? "MAX_TOKENS" : "STOP";
 }
 
-function usageMetadata(prompt: number, candidates?: number) {
+/** promptTokenCount includes cachedContentTokenCount, as Google's does. */
+function usageMetadata(usage: Usage, candidates?: number) {
+  const prompt = usage.prompt_tokens;
+  const cached = usage.prompt_tokens_details.cached_tokens;
   return {
     promptTokenCount: prompt,
+    ...(cached ? { cachedContentTokenCount: cached } : {}),
     ...(candidates !== undefined ? { candidatesTokenCount: candidates } : {}),
     totalTokenCount: prompt + (candidates ?? 0),
     promptTokensDetails: [{ modality: "TEXT", tokenCount: prompt }],
@@ -44,7 +48,7 @@ function blockedBody(usage: Usage, meta: CompletionMeta) {
       blockReason: "SAFETY",
       safetyRatings: [{ category: "HARM_CATEGORY_DANGEROUS_CONTENT", probability: "HIGH", blocked: true }],
     },
-    usageMetadata: usageMetadata(usage.prompt_tokens),
+    usageMetadata: usageMetadata(usage),
     modelVersion: meta.model,
     responseId: meta.id,
   };
@@ -53,7 +57,7 @@ function blockedBody(usage: Usage, meta: CompletionMeta) {
 function responseBody(answer: Answer, usage: Usage, meta: CompletionMeta, candidateParts = parts(answer), candidates = usage.completion_tokens, finish = true) {
   return {
     candidates: [{ content: { parts: candidateParts, role: "model" }, ...(finish ? { finishReason: finishReason(answer) } : {}), index: 0 }],
-    usageMetadata: usageMetadata(usage.prompt_tokens, candidates),
+    usageMetadata: usageMetadata(usage, candidates),
     modelVersion: meta.model,
     responseId: meta.id,
   };

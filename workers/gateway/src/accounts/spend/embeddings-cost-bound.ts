@@ -1,4 +1,4 @@
-import { byokFeeNanos, usageCostNanos } from "@switchyard/fees";
+import { byokFeeNanos, usageCostCeilingNanos } from "@switchyard/fees";
 import type { EmbeddingsRequest } from "@switchyard/schemas";
 import type { Attempt } from "../../byok/targets.ts";
 
@@ -15,7 +15,7 @@ export function embeddingsCostBoundNanos(plan: readonly Attempt[], request: Embe
   let bound = 0n;
   for (const { endpoint, byok } of plan) {
     const promptTokens = sizes.reduce((sum, size) => sum + Math.min(size, endpoint.contextLength), 0);
-    const hosted = usageCostNanos(endpoint.pricing, { promptTokens, completionTokens: 0 });
+    const hosted = usageCostCeilingNanos(endpoint.pricing, { promptTokens, completionTokens: 0 });
     const cost = byok ? byokFeeNanos(hosted) : hosted;
     if (cost > bound) bound = cost;
   }
