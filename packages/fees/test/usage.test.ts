@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { byokFeeFor, byokFeeNanos, BYOK_FREE_REQUESTS_PER_MONTH, divideRoundHalfUp, toStoredNanos, usageCostNanos, utcMonth } from "../src/index.ts";
+import { byokFeeFor, byokFeeNanos, BYOK_FREE_REQUESTS_PER_MONTH, divideRoundHalfUp, toStoredNanos, usageCostCeilingNanos, usageCostNanos, utcMonth } from "../src/index.ts";
 
 describe("hosted usage cost: catalog price, 0 % markup, exact integers", () => {
   it.each([
@@ -16,6 +16,41 @@ describe("hosted usage cost: catalog price, 0 % markup, exact integers", () => {
 
   it("stays exact beyond 2^53", () => {
     expect(usageCostNanos({ prompt: 2 ** 40, completion: 0 }, { promptTokens: 2 ** 20, completionTokens: 0 })).toBe(2n ** 60n);
+  });
+});
+
+describe("prompt-cache pricing: cached and cache-write tokens are parts of promptTokens", () => {
+  const gpt4o = { prompt: 2_500, completion: 10_000, cacheRead: 1_250 }; // OpenAI: cached at 50 %
+  const gpt41 = { prompt: 2_000, completion: 8_000, cacheRead: 500 }; // OpenAI: cached at 25 %
+  const sonnet = { prompt: 3_000, completion: 15_000, cacheRead: 300, cacheWrite: 3_750 }; // Anthropic: 10 % / 125 %
+  const flash = { prompt: 300, completion: 2_500, cacheRead: 75 }; // Gemini 2.5 implicit cache: 25 %
+  const deepseek = { prompt: 270, completion: 1_100, cacheRead: 70 }; // DeepSeek cache hit
+  it.each([
+    ["gpt-4o, no cache", gpt4o, { promptTokens: 1_000, completionTokens: 100 }, 1_000n * 2_500n + 100n * 10_000n],
+    ["gpt-4o, 800 of 1000 cached", gpt4o, { promptTokens: 1_000, completionTokens: 100, cachedTokens: 800 }, 200n * 2_500n + 800n * 1_250n + 100n * 10_000n],
+    ["gpt-4.1, all cached", gpt41, { promptTokens: 4_096, completionTokens: 0, cachedTokens: 4_096 }, 4_096n * 500n],
+    ["sonnet, read + write + fresh", sonnet, { promptTokens: 14 + 31 + 1_000, completionTokens: 11, cachedTokens: 31, cacheWriteTokens: 1_000 }, 14n * 3_000n + 31n * 300n + 1_000n * 3_750n + 11n * 15_000n],
+    ["sonnet, a write costs more than the plain prompt", sonnet, { promptTokens: 1_000, completionTokens: 0, cacheWriteTokens: 1_000 }, 3_750_000n],
+    ["gemini-2.5-flash, 1M cached", flash, { promptTokens: 1_000_000, completionTokens: 0, cachedTokens: 1_000_000 }, 75_000_000n],
+    ["deepseek-chat cache hit", deepseek, { promptTokens: 100, completionTokens: 10, cachedTokens: 64 }, 36n * 270n + 64n * 70n + 10n * 1_100n],
+    ["no cache prices: cached tokens pay the prompt price", { prompt: 1_000, completion: 2_000 }, { promptTokens: 10, completionTokens: 5, cachedTokens: 6, cacheWriteTokens: 2 }, 20_000n],
+    ["only a read price: writes pay the prompt price", { prompt: 1_000, completion: 2_000, cacheRead: 250 }, { promptTokens: 10, completionTokens: 0, cachedTokens: 4, cacheWriteTokens: 2 }, 4n * 1_000n + 4n * 250n + 2n * 1_000n],
+    ["cached beyond the prompt is clamped to the prompt", { prompt: 1_000, completion: 2_000, cacheRead: 250 }, { promptTokens: 10, completionTokens: 0, cachedTokens: 50 }, 2_500n],
+    ["writes beyond what is left are clamped", sonnet, { promptTokens: 10, completionTokens: 0, cachedTokens: 6, cacheWriteTokens: 50 }, 6n * 300n + 4n * 3_750n],
+    ["request and image prices still apply", { prompt: 1_000, completion: 2_000, cacheRead: 100, request: 7, image: 11 }, { promptTokens: 10, completionTokens: 1, cachedTokens: 10, images: 2 }, 1_000n + 2_000n + 7n + 22n],
+  ])("%s", (_name, prices, usage, expected) => {
+    expect(usageCostNanos(prices, usage)).toBe(expected);
+  });
+
+  it.each([
+    ["plain prompt price is the dearest", { prompt: 2_500, completion: 10_000, cacheRead: 1_250 }, 1_000n * 2_500n + 10n * 10_000n],
+    ["a cache write is dearer than the prompt", { prompt: 3_000, completion: 15_000, cacheRead: 300, cacheWrite: 3_750 }, 1_000n * 3_750n + 10n * 15_000n],
+  ])("the reserve ceiling bounds every split of the prompt: %s", (_name, prices, ceiling) => {
+    const usage = { promptTokens: 1_000, completionTokens: 10 };
+    expect(usageCostCeilingNanos(prices, usage)).toBe(ceiling);
+    for (const [cachedTokens, cacheWriteTokens] of [[0, 0], [1_000, 0], [0, 1_000], [300, 700], [500, 0]]) {
+      expect(usageCostNanos(prices, { ...usage, cachedTokens, cacheWriteTokens })).toBeLessThanOrEqual(ceiling);
+    }
   });
 });
 

@@ -33,6 +33,8 @@ export interface PlanInput {
   /** Drives the weighted random order; seed it to replay a decision. */
   random?: Random;
   catalog?: RouteCatalog;
+  /** What the models must produce: text for chat (the default), embeddings for `/embeddings`. */
+  output?: "text" | "embeddings";
 }
 
 const VARIANT_SORT: Partial<Record<string, SortBy>> = { nitro: "throughput", floor: "price" };
@@ -64,8 +66,9 @@ export function planRoute(input: PlanInput): PlannedAttempt[] {
       ...preferenceFilters(requestPrefs, parameters),
     ];
     const endpoints = model.endpoints;
-    if (!model.outputModalities.includes("text")) {
-      emptied.push({ model: requested, constraint: "model.modality", message: `${requested} is not a chat model` });
+    const output = input.output ?? "text";
+    if (!model.outputModalities.includes(output)) {
+      emptied.push({ model: requested, constraint: "model.modality", message: `${requested} is not ${output === "text" ? "a chat" : "an embedding"} model` });
       continue;
     }
     if (endpoints.length === 0) {

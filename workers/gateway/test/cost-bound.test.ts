@@ -41,6 +41,14 @@ describe("the reserve: the most a request can cost", () => {
     expect(costBoundNanos([...byok, ...hosted], r)).toBe(costBoundNanos(hosted, r)); // may fall back to hosted credits
   });
 
+  it("stays an upper bound with prompt caching: never the cache-read discount, the cache-write price where that is dearer", () => {
+    const r = request({ max_tokens: 50 });
+    // mock: prompt $1, cached $0.25 per M: the bound keeps the full prompt price
+    expect(costBoundNanos(plan("mock/echo-us-only"), r)).toBe(BigInt(promptBytes(r) * 1000 + 50 * 2000));
+    // mock-anthropic: prompt $1, cache write $1.25 per M: a prompt written to cache costs more
+    expect(costBoundNanos(plan("mock/claude-echo"), r)).toBe(BigInt(promptBytes(r) * 1250 + 50 * 2000));
+  });
+
   it("tools and response_format count towards the prompt", () => {
     const plain = request({ max_tokens: 1 });
     const withTools = request({ max_tokens: 1, tools: [{ type: "function", function: { name: "lookup", parameters: { type: "object" } } }] });

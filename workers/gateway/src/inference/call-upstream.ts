@@ -1,4 +1,4 @@
-import type { ProviderAdapter, UpstreamFailure, UpstreamTarget } from "@switchyard/providers";
+import { type ProviderAdapter, UntranslatableRequest, type UpstreamFailure, type UpstreamTarget } from "@switchyard/providers";
 import type { ChatCompletionRequest } from "@switchyard/schemas";
 import { awaitFirstEvent } from "./first-event.ts";
 import { readCompletion } from "./read-completion.ts";
@@ -13,7 +13,7 @@ export type UpstreamResult = { ok: true; response: Response } | { ok: false; fai
  * before answering or an invalid answer is a failure the caller may fail over from. `signal` carries the client's disconnect, and
  * keeps aborting the upstream call after it answered.
  */
-export async function callUpstream(
+export function callUpstream(
   adapter: ProviderAdapter,
   request: ChatCompletionRequest,
   target: UpstreamTarget,
@@ -21,6 +21,27 @@ export async function callUpstream(
   signal: AbortSignal,
   firstByteTimeoutMs: number,
 ): Promise<UpstreamResult> {
+  return attemptUpstream(
+    {
+      build: () => adapter.buildRequest(request, target, stream),
+      parseError: adapter.parseError,
+      accept: (response, upstreamSignal) => (stream ? awaitFirstEvent(response, adapter, upstreamSignal) : readCompletion(response, adapter)),
+    },
+    signal,
+    firstByteTimeoutMs,
+  );
+}
+
+/** One kind of upstream call (chat, embeddings): how to make it and when its 2xx answer counts as answered. */
+export interface UpstreamCall {
+  /** May throw UntranslatableRequest: the provider's format cannot carry the request. */
+  build(): Request;
+  parseError: ProviderAdapter["parseError"];
+  /** Reads a 2xx answer far enough to know it is good; a failure here can still fail over. */
+  accept(response: Response, signal: AbortSignal): Promise<UpstreamResult>;
+}
+
+export async function attemptUpstream(call: UpstreamCall, signal: AbortSignal, firstByteTimeoutMs: number): Promise<UpstreamResult> {
   if (signal.aborted) return { ok: false, failure: clientGone() };
   const controller = new AbortController();
   const onClientAbort = () => controller.abort(signal.reason);
@@ -28,16 +49,19 @@ export async function callUpstream(
   const timer = setTimeout(() => controller.abort(new FirstByteTimeout()), firstByteTimeoutMs);
   let answered = false;
   try {
-    const upstream = adapter.buildRequest(request, target, stream);
+    const upstream = call.build();
     const response = await upstreamFetch(new Request(upstream, { signal: controller.signal }));
     if (!response.ok) {
       const text = await response.text().catch(() => "");
-      return { ok: false, failure: adapter.parseError(response.status, text, response.headers) };
+      return { ok: false, failure: call.parseError(response.status, text, response.headers) };
     }
-    const result = stream ? await awaitFirstEvent(response, adapter, controller.signal) : await readCompletion(response, adapter);
+    const result = await call.accept(response, controller.signal);
     answered = result.ok;
     return result;
   } catch (error) {
+    // The request uses something this provider's format cannot carry: the caller's to change. Not
+    // retryable, so it never counts against the provider's health.
+    if (error instanceof UntranslatableRequest) return { ok: false, failure: { status: 400, message: error.message, retryable: false } };
     if (controller.signal.reason instanceof FirstByteTimeout) {
       return { ok: false, failure: { status: 408, message: `No response within ${firstByteTimeoutMs} ms`, retryable: true } };
     }

@@ -1,10 +1,10 @@
 import type { ProviderInfo } from "@switchyard/catalog";
-import { adapterFor, type ProviderAdapter, type UpstreamFailure } from "@switchyard/providers";
+import { adapterFor, type ProviderAdapter, type UpstreamFailure, type UpstreamTarget } from "@switchyard/providers";
 import type { PlannedAttempt } from "@switchyard/router";
 import { type ChatCompletionRequest, GatewayError, noProviderAvailable } from "@switchyard/schemas";
 import type { Attempt } from "../byok/targets.ts";
 import type { Env } from "../env.ts";
-import { callUpstream } from "./call-upstream.ts";
+import { callUpstream, type UpstreamResult } from "./call-upstream.ts";
 import { redactingSecret } from "./redact-secrets.ts";
 import { resolveTarget } from "./targets.ts";
 
@@ -59,11 +59,22 @@ export function countsAgainstHealth(failure: UpstreamFailure, planned: Attempt):
  * event) moves on to the next endpoint; a failure that is the caller's fault
  * (400, 413) or a client that went away ends the request at once.
  */
-export async function firstAnsweringEndpoint(
+export function firstAnsweringEndpoint(env: Env, plan: Attempt[], request: ChatCompletionRequest, options: FailoverOptions): Promise<Committed> {
+  return firstAnswering(env, plan, options, (adapter, target) =>
+    callUpstream(adapter, request, target, options.stream, options.signal, options.firstByteTimeoutMs),
+  );
+}
+
+/**
+ * The failover loop for any kind of call (chat, embeddings): `attempt` makes the
+ * call to one endpoint, or returns null when its wire format cannot serve that
+ * kind of call (the endpoint is then skipped like an unconfigured one).
+ */
+export async function firstAnswering(
   env: Env,
   plan: Attempt[],
-  request: ChatCompletionRequest,
-  options: FailoverOptions,
+  options: Omit<FailoverOptions, "stream">,
+  attempt: (adapter: ProviderAdapter, target: UpstreamTarget) => Promise<UpstreamResult> | null,
 ): Promise<Committed> {
   const attempts: AttemptRecord[] = [];
   let lastFailure: UpstreamFailure | undefined;
@@ -72,11 +83,12 @@ export async function firstAnsweringEndpoint(
     const byok = planned.byok ? { byok: true as const } : {};
     const format = resolved && adapterFor(resolved.provider.apiFormat);
     const adapter = format && redactingSecret(format, resolved.target.apiKey);
-    if (!resolved || !adapter) {
+    const call = resolved && adapter ? attempt(adapter, resolved.target) : null;
+    if (!resolved || !adapter || !call) {
       attempts.push({ provider: planned.endpoint.provider, model: planned.model.id, status: 503, message: "provider not configured" });
       continue;
     }
-    const result = await callUpstream(adapter, request, resolved.target, options.stream, options.signal, options.firstByteTimeoutMs);
+    const result = await call;
     if (result.ok) {
       attempts.push({ provider: resolved.provider.slug, model: planned.model.id, status: 200, ...byok });
       const reportFailure = (failure: UpstreamFailure) => {

@@ -26,9 +26,11 @@ export interface GenerationOutcome {
   attempts: AttemptRecord[];
 }
 
+/** Hosted cost at the endpoint's prices; cached and cache-write prompt tokens at their own prices. */
 export function costOf(endpoint: Endpoint, usage: TokenUsage | null): bigint {
   if (!usage) return 0n;
-  return usageCostNanos(endpoint.pricing, { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens });
+  const { promptTokens, completionTokens, cachedTokens, cacheWriteTokens } = usage;
+  return usageCostNanos(endpoint.pricing, { promptTokens, completionTokens, cachedTokens, cacheWriteTokens });
 }
 
 /**
@@ -45,7 +47,7 @@ export function usageBody(usage: TokenUsage | null, costNanos: bigint, byok = fa
     total_tokens: prompt + completion,
     cost: nanosToUsdNumber(byok ? 0n : costNanos),
     is_byok: byok,
-    prompt_tokens_details: { cached_tokens: usage?.cachedTokens ?? 0 },
+    prompt_tokens_details: { cached_tokens: usage?.cachedTokens ?? 0, ...(usage?.cacheWriteTokens ? { cache_write_tokens: usage.cacheWriteTokens } : {}) },
     completion_tokens_details: { reasoning_tokens: usage?.reasoningTokens ?? 0 },
   };
 }

@@ -1,4 +1,4 @@
-import { endpointHealthKey, parseWorkspacePreferences, type PlannedAttempt, planRoute } from "@switchyard/router";
+import { endpointHealthKey, parseWorkspacePreferences, type PlanInput, type PlannedAttempt, planRoute } from "@switchyard/router";
 import type { ChatCompletionRequest, ProviderPreferences } from "@switchyard/schemas";
 import type { UpstreamFailure } from "@switchyard/providers";
 import type { AuthContext } from "../accounts/auth.ts";
@@ -15,9 +15,17 @@ interface Deferrer {
  * record) and the isolate's health copy, given to the pure planner. No I/O
  * is awaited here.
  */
-export function planRequest(env: Env, ctx: Deferrer, request: ChatCompletionRequest, auth: AuthContext, now = Date.now()): PlannedAttempt[] {
+export function planRequest(
+  env: Env,
+  ctx: Deferrer,
+  request: ChatCompletionRequest,
+  auth: AuthContext,
+  now = Date.now(),
+  output: PlanInput["output"] = "text",
+): PlannedAttempt[] {
   return planRoute({
     request,
+    output,
     workspace: { zdr: auth.zdr, euOnly: auth.euOnly, preferences: workspacePreferences(auth.providerPreferences) },
     health: currentHealth(env, (p) => ctx.waitUntil(p), now),
     now,

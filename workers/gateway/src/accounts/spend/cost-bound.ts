@@ -1,5 +1,5 @@
 import type { Endpoint } from "@switchyard/catalog";
-import { byokFeeNanos, usageCostNanos } from "@switchyard/fees";
+import { byokFeeNanos, usageCostCeilingNanos } from "@switchyard/fees";
 import type { ChatCompletionRequest } from "@switchyard/schemas";
 import type { Attempt } from "../../byok/targets.ts";
 
@@ -12,7 +12,10 @@ import type { Attempt } from "../../byok/targets.ts";
  *   audio or files is bounded by the endpoint's whole context length instead
  *   (an image URL is short but costs many tokens);
  * - the provider stops at max_tokens (or at the endpoint's max output when the
- *   client sets none).
+ *   client sets none);
+ * - every prompt token is priced at the dearest prompt-side price: the full prompt
+ *   price, or the cache-write price where that is dearer (Anthropic), never the
+ *   cache-read discount (which part of a prompt is cached is only known after).
  * Over a failover plan it is the bound of the dearest attempt. An attempt with the
  * workspace's own key (BYOK) can cost at most the BYOK fee on that bound (it is
  * reserved even within the free million: whether a request is free is only known
@@ -34,7 +37,7 @@ export function costBoundNanos(plan: readonly Attempt[], request: ChatCompletion
 function endpointBound(endpoint: Endpoint, promptTokens: number, images: number, request: ChatCompletionRequest): bigint {
   const asked = request.max_completion_tokens ?? request.max_tokens ?? endpoint.maxOutput;
   const completionTokens = Math.min(asked, endpoint.maxOutput);
-  return usageCostNanos(endpoint.pricing, { promptTokens, completionTokens, images });
+  return usageCostCeilingNanos(endpoint.pricing, { promptTokens, completionTokens, images });
 }
 
 const encoder = new TextEncoder();
