@@ -79,7 +79,7 @@ export default defineConfig(async () => {
           test: {
             name: "dashboard",
             include: ["workers/dashboard/test/**/*.test.ts"],
-            setupFiles: ["workers/dashboard/test/setup/apply-migrations.ts"],
+            setupFiles: ["workers/dashboard/test/setup/apply-migrations.ts", "workers/gateway/test/setup/capture-logs.ts"],
           },
         },
         {
