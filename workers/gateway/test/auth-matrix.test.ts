@@ -20,6 +20,8 @@ interface Endpoint {
 
 const ENDPOINTS: Endpoint[] = [
   { name: "chat completions", method: "POST", path: () => "/api/v1/chat/completions", body: { model: "mock/echo", messages: [{ role: "user", content: "hi" }], max_tokens: 5 }, allowed: ["inference"] },
+  { name: "completions", method: "POST", path: () => "/api/v1/completions", body: { model: "mock/echo", prompt: "hi", max_tokens: 5 }, allowed: ["inference"] },
+  { name: "embeddings", method: "POST", path: () => "/api/v1/embeddings", body: { model: "mock/embed", input: "hi" }, allowed: ["inference"] },
   { name: "key", method: "GET", path: () => "/api/v1/key", allowed: ["inference", "management"] },
   { name: "credits", method: "GET", path: () => "/api/v1/credits", allowed: ["inference", "management"] },
   { name: "generation", method: "GET", path: () => "/api/v1/generation?id=gen-00000000000000000000000000000000", allowed: ["inference", "management"] },

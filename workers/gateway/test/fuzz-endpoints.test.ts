@@ -9,7 +9,8 @@ import { seedKey, seedTenant } from "./setup/seed.ts";
  * arbitrary JSON, wrong types, huge strings, deep nesting, bytes that are not
  * UTF-8, missing or duplicated headers — the answer is JSON, and when it is an
  * error it is a 4xx in OpenRouter's shape: never a 500, never a hang.
- * (chat completions has its own file: bad-input.test.ts.)
+ * (chat completions has its own file, bad-input.test.ts; the legacy completions
+ * and embeddings endpoints are fuzzed here with their own request shapes.)
  */
 let inference: string;
 let management: string;
@@ -122,6 +123,38 @@ const rawBody = fc.oneof(
   ),
 );
 
+/** Legacy completion requests with wrong types anywhere (small max_tokens: a valid one is cheap). */
+const completionBody = fc.record(
+  {
+    model: fc.oneof(fc.constantFrom("mock/echo", "mock/embed", "nobody/nothing"), anything),
+    prompt: fc.oneof(fc.string({ maxLength: 50 }), fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 }), anything),
+    max_tokens: fc.oneof(fc.constant(5), anything),
+    echo: anything,
+    suffix: anything,
+    best_of: anything,
+    logprobs: anything,
+    stream: fc.oneof(fc.boolean(), anything),
+    messages: anything,
+  },
+  { requiredKeys: [] },
+);
+
+/** Embeddings requests with wrong types anywhere. */
+const embeddingsBody = fc.record(
+  {
+    model: fc.oneof(fc.constantFrom("mock/embed", "mock/echo", "openai/text-embedding-3-small"), anything),
+    input: fc.oneof(fc.string({ maxLength: 50 }), fc.array(fc.string({ maxLength: 20 }), { maxLength: 4 }), fc.array(fc.integer({ min: -5, max: 100_000 }), { maxLength: 5 }), fc.array(fc.array(fc.integer(), { maxLength: 3 }), { maxLength: 3 }), anything),
+    encoding_format: fc.oneof(fc.constantFrom("float", "base64"), anything),
+    dimensions: fc.oneof(fc.integer({ min: -2, max: 5_000 }), anything),
+    provider: anything,
+  },
+  { requiredKeys: [] },
+);
+
+/** A valid request with one of its fields (or an unknown one) replaced by 100 kB of text. */
+const withHugeField = (valid: Record<string, unknown>) =>
+  fc.constantFrom(...Object.keys(valid), "unknown_field").map((field) => new Huge(`${field}: 100 kB of x`, () => JSON.stringify({ ...valid, [field]: "x".repeat(100_000) })));
+
 const queryOf = (params: [string, string | Huge][]) => (params.length ? `?${params.map(([k, v]) => `${k}=${v}`).join("&")}` : "");
 
 // ---- properties -------------------------------------------------------------
@@ -173,6 +206,20 @@ describe("fuzzing every public endpoint: never a 500, never a hang", () => {
     );
   });
 
+  it.each([
+    ["/api/v1/completions", completionBody, { model: "mock/echo", prompt: "hi", max_tokens: 5 }],
+    ["/api/v1/embeddings", embeddingsBody, { model: "mock/embed", input: "hi" }],
+  ] as const)("POST %s with any body: request-shaped with wrong types, a huge field, any JSON, any bytes", async (path, shaped, valid) => {
+    const body = fc.oneof(shaped.map((v) => JSON.stringify(v)), withHugeField(valid), rawBody);
+    await fc.assert(
+      fc.asyncProperty(body, headerSets(), anyKey(), async (b, headers, key) => {
+        const res = await send(path, { method: "POST", body: bodyOf(b), headers: { ...headers, authorization: `Bearer ${key}` } });
+        await expectNoServerError(res, `POST ${path} ${String(b).slice(0, 160)}`);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it("POST /api/v1/keys with any body and headers", async () => {
     await fc.assert(
       fc.asyncProperty(rawBody, headerSets(), async (body, headers) => {
@@ -212,6 +259,8 @@ describe("fuzzing every public endpoint: never a 500, never a hang", () => {
       "/api/v1/models",
       "/api/v1/models/mock/echo/endpoints",
       "/api/v1/chat/completions",
+      "/api/v1/completions",
+      "/api/v1/embeddings",
       "/api/v1/key",
       "/api/v1/credits",
       "/api/v1/generation?id=x",

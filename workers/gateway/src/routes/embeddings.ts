@@ -1,5 +1,5 @@
 import { findModel, nanosToUsdNumber } from "@switchyard/catalog";
-import { badRequest, type EmbeddingsResponse, embeddingsRequestSchema, notFound, parseOrThrow } from "@switchyard/schemas";
+import { badRequest, clip, type EmbeddingsResponse, embeddingsRequestSchema, notFound, parseOrThrow } from "@switchyard/schemas";
 import { Hono } from "hono";
 import { authenticate, INFERENCE } from "../accounts/auth.ts";
 import { settleGeneration } from "../accounts/settle.ts";
@@ -34,7 +34,7 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
 
   // plan route: the planner speaks chat requests; an embeddings request routes as its model and provider preferences
   const model = findModel(request.model);
-  if (!model) throw notFound(`Model ${request.model} does not exist. See GET /api/v1/models for the list.`, { model: request.model });
+  if (!model) throw notFound(`Model ${clip(request.model)} does not exist. See GET /api/v1/models for the list.`, { model: clip(request.model) });
   if (!model.outputModalities.includes("embeddings")) {
     throw badRequest(`Model ${model.id} does not produce embeddings; use an embedding model such as openai/text-embedding-3-small`, { model: model.id });
   }
