@@ -39,9 +39,9 @@ beforeAll(async () => {
 describe("413 without reading the body whole", () => {
   const LIMIT = 256 * 1024;
 
-  it("chat completions: a 64 MiB stream with no Content-Length stops being read just past the limit", async () => {
+  it.each(["/api/v1/chat/completions", "/api/v1/completions", "/api/v1/embeddings"])("%s: a 64 MiB stream with no Content-Length stops being read just past the limit", async (path) => {
     const body = countingBody(64 * 1024 * 1024);
-    const res = await send("POST", "/api/v1/chat/completions", inference, body.stream, { MAX_BODY_BYTES: String(LIMIT) });
+    const res = await send("POST", path, inference, body.stream, { MAX_BODY_BYTES: String(LIMIT) });
     expect(res.status).toBe(413);
     expect(res.json.error).toEqual({ code: 413, message: `Request body is larger than the limit of ${LIMIT} bytes` });
     expect(body.pulled()).toBeGreaterThan(LIMIT);
