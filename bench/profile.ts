@@ -12,8 +12,8 @@ import { parseArgs } from "node:util";
 import { loadRun } from "./load/autocannon.ts";
 import { CdpSession, type CpuProfile } from "./lib/cdp.ts";
 import { ROOT } from "./lib/paths.ts";
-import { freePort } from "./lib/procs.ts";
-import { startMock, startSwitchyard, type Workload } from "./lib/targets.ts";
+import { cpuSecondsOf, freePort, memoryOf } from "./lib/procs.ts";
+import { type RequestSpec, startMock, startSwitchyard, type Workload } from "./lib/targets.ts";
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +21,8 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "10" },
     connections: { type: "string", default: "50" },
     top: { type: "string", default: "30" },
+    /** Measure req/s and workerd CPU per request only, without the profiler's slowdown. */
+    "cpu-only": { type: "boolean", default: false },
   },
 });
 const workload = values.workload as Workload;
@@ -28,12 +30,31 @@ const outDir = join(ROOT, ".wrangler/bench-profiles");
 mkdirSync(outDir, { recursive: true });
 
 const mock = await startMock();
-const inspectorPort = await freePort();
+// No inspector for --cpu-only: an open inspector port is not free.
+const inspectorPort = values["cpu-only"] ? undefined : await freePort();
 const sy = await startSwitchyard("direct", mock.baseUrl, inspectorPort);
 try {
   const spec = sy.target.request(workload);
   await loadRun(spec, Number(values.connections), 3); // warm-up: JIT, key cache, connection pools
+  if (values["cpu-only"]) {
+    const workerd = memoryOf(sy.target.server!.child.pid!).filter((p) => p.command === "workerd").map((p) => p.pid);
+    const before = cpuSecondsOf(workerd);
+    const load = await loadRun(spec, Number(values.connections), Number(values.seconds));
+    const cpu = cpuSecondsOf(workerd) - before;
+    const s = load.latency.summary();
+    console.log(
+      `${workload}, ${values.connections} connections: ${Math.round(load.requests / load.seconds)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms, ` +
+        `workerd CPU ${Math.round((cpu / load.requests) * 1e6)} µs per request (${(cpu / load.seconds).toFixed(2)} cores)`,
+    );
+  } else {
+    await profileUnderLoad(spec);
+  }
+} finally {
+  await sy.stop();
+  await mock.server.stop();
+}
 
+async function profileUnderLoad(spec: RequestSpec) {
   const listed = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as { id: string; webSocketDebuggerUrl: string }[];
   const isolates = listed.filter((w) => w.id === "core:user:" || w.id.startsWith("d1:db:"));
   const sessions = await Promise.all(isolates.map(async (w) => ({ id: w.id, cdp: await CdpSession.connect(w.webSocketDebuggerUrl) })));
@@ -54,9 +75,6 @@ try {
     summarise(id, profile, load.requests, Number(values.top));
     console.log(`  → ${file}`);
   }
-} finally {
-  await sy.stop();
-  await mock.server.stop();
 }
 
 /** Self and inclusive time per function, per request, over the profiled window. */

@@ -136,3 +136,18 @@ export function memoryOf(pid: number): ProcessMemory[] {
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** CPU seconds (user + system) used so far by the given processes, from /proc/<pid>/stat. */
+export function cpuSecondsOf(pids: number[]): number {
+  let ticks = 0;
+  for (const p of pids) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    } catch {
+      // gone
+    }
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
+}

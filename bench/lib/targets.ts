@@ -5,6 +5,7 @@ import { answers, freePort, quietEnv, type Server, startServer } from "./procs.t
 
 /** What the load generators send: one fixed request. */
 export interface RequestSpec {
+  method?: "GET" | "POST";
   url: string;
   headers: Record<string, string>;
   body: string;
@@ -82,7 +83,7 @@ let builtScript: Promise<string> | undefined;
 
 export async function startSwitchyard(mode: ServeMode, mockBaseUrl: string, inspectorPort?: number): Promise<SwitchyardHandle> {
   builtScript ??= buildWorker();
-  const state = await prepareState();
+  const state = await prepareState(process.env.BENCH_D1_ON_DISK === "1");
   const vars = { PROVIDER_BASE_URLS: JSON.stringify({ mock: mockBaseUrl }) };
   const { server, url } = await startGateway(mode, {
     script: await builtScript,

@@ -30,7 +30,7 @@ export async function sequentialRun(spec: RequestSpec, seconds: number, maxReque
   try {
     while (n < maxRequests && process.hrtime.bigint() < deadline) {
       n++;
-      const timing = await once(agent, url, headers, body);
+      const timing = await once(agent, spec, url, headers, body);
       if (timing) {
         firstByte.add(timing.firstByteMs);
         total.add(timing.totalMs);
@@ -44,11 +44,11 @@ export async function sequentialRun(spec: RequestSpec, seconds: number, maxReque
   return { requests: total.count, seconds: Number(process.hrtime.bigint() - started) / 1e9, failures, firstByte, total };
 }
 
-function once(agent: Agent, url: URL, headers: Record<string, string>, body: Buffer): Promise<{ firstByteMs: number; totalMs: number } | null> {
+function once(agent: Agent, spec: RequestSpec, url: URL, headers: Record<string, string>, body: Buffer): Promise<{ firstByteMs: number; totalMs: number } | null> {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
     let first: bigint | undefined;
-    const req = request({ agent, host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers }, (res) => {
+    const req = request({ agent, host: url.hostname, port: url.port, path: url.pathname, method: spec.method ?? "POST", headers }, (res) => {
       const ok = res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300;
       res.on("data", () => {
         first ??= process.hrtime.bigint();
@@ -61,6 +61,6 @@ function once(agent: Agent, url: URL, headers: Record<string, string>, body: Buf
       res.on("error", () => resolve(null));
     });
     req.on("error", () => resolve(null));
-    req.end(body);
+    req.end(spec.method === "GET" ? undefined : body);
   });
 }
