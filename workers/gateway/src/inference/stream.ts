@@ -28,10 +28,10 @@ export function streamResponse(
   let finishReason: FinishReason | null = null;
   let firstTokenAt: number | undefined;
 
-  const chunk = (fields: Partial<ChatCompletionChunk>): Uint8Array =>
-    encoder.encode(
-      encodeSse(JSON.stringify({ id: start.id, object: "chat.completion.chunk", created, model: planned.model.id, provider: provider.name, choices: [], ...fields })),
-    );
+  // The fields every chunk repeats are serialised once per stream, not once per chunk.
+  const head = `data: {"id":${JSON.stringify(start.id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(planned.model.id)},"provider":${JSON.stringify(provider.name)},`;
+  const chunk = (fields: Pick<ChatCompletionChunk, "choices"> & Partial<ChatCompletionChunk>): Uint8Array =>
+    encoder.encode(`${head}${JSON.stringify(fields).slice(1)}\n\n`);
 
   const finish = (status: GenerationOutcome["status"], errorCode?: number): Promise<void> => {
     const complete = status === "success";
@@ -78,7 +78,7 @@ export function streamResponse(
   const errorChunk = (code: number, message: string) =>
     chunk({ error: { code, message }, choices: [{ index: 0, delta: { content: "" }, finish_reason: "error", native_finish_reason: null }] });
 
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const { readable, writable } = new IdentityTransformStream();
   const writer = writable.getWriter();
 
   const pump = async () => {
@@ -97,7 +97,7 @@ export function streamResponse(
       // waiting on each write is the backpressure that paces the upstream read.
       if (out.length) await writer.write(out.length === 1 ? out[0]! : concat(out));
       if (state === "done") {
-        await writer.write(concat([chunk({ usage: usageBody(usage, costOf(planned.endpoint, usage)) }), DONE]));
+        await writer.write(concat([chunk({ choices: [], usage: usageBody(usage, costOf(planned.endpoint, usage)) }), DONE]));
         return "success" as const;
       }
       if (state === "error") return "error" as const;
