@@ -23,7 +23,7 @@ export async function callUpstream(
   const timer = setTimeout(() => controller.abort(new FirstByteTimeout()), firstByteTimeoutMs);
   try {
     const upstream = adapter.buildRequest(request, target, stream);
-    const response = await upstreamFetch(new Request(upstream, { signal: controller.signal }));
+    const response = await upstreamFetch(upstream, controller.signal);
     if (response.ok) return { ok: true, response };
     const text = await response.text().catch(() => "");
     return { ok: false, failure: adapter.parseError(response.status, text, response.headers) };
