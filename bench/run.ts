@@ -14,7 +14,7 @@ import { sequentialRun } from "./load/sequential.ts";
 import { parseOptions } from "./lib/args.ts";
 import { checkAnswer } from "./lib/check.ts";
 import { BENCH_DIR, ROOT } from "./lib/paths.ts";
-import { memoryOf, type ProcessMemory } from "./lib/procs.ts";
+import { cpuSecondsOf, memoryOf, type ProcessMemory } from "./lib/procs.ts";
 import { type BenchReport, judge, type RunSummary, toMarkdown } from "./lib/report.ts";
 import { SCENARIOS, type Scenario } from "./lib/scenarios.ts";
 import { Samples } from "./lib/stats.ts";
@@ -59,7 +59,9 @@ async function main() {
   }
 
   const scenarioList = SCENARIOS.filter((s) => !options.scenarios || options.scenarios.includes(s.id));
-  const acc = new Map<string, { requests: number; seconds: number; failures: number; latency: Samples; firstByte?: Samples }>();
+  // CPU of each server's serving processes, read around every run: a figure machine load barely moves.
+  const servingPids = new Map(targets.map((t) => [t.id, t.server?.child.pid ? memoryOf(t.server.child.pid).filter((p) => isServing(t.id, p)).map((p) => p.pid) : []]));
+  const acc = new Map<string, { requests: number; seconds: number; failures: number; cpuSeconds: number; latency: Samples; firstByte?: Samples }>();
   for (let round = 0; round < options.rounds; round++) {
     for (const scenario of scenarioList) {
       // Rotate the order every round, so that no target always runs right after the same one.
@@ -67,7 +69,8 @@ async function main() {
       for (const t of order) {
         log(`round ${round + 1}/${options.rounds} ${scenario.id} ${t.id}`);
         const key = `${scenario.id}/${t.id}`;
-        const a = acc.get(key) ?? { requests: 0, seconds: 0, failures: 0, latency: new Samples() };
+        const a = acc.get(key) ?? { requests: 0, seconds: 0, failures: 0, cpuSeconds: 0, latency: new Samples() };
+        const cpuBefore = cpuSecondsOf(servingPids.get(t.id)!);
         if (scenario.kind === "sequential") {
           const r = await sequentialRun(t.request(scenario.workload), options.duration);
           a.firstByte ??= new Samples();
@@ -79,6 +82,7 @@ async function main() {
           a.latency.merge(r.latency);
           Object.assign(a, { requests: a.requests + r.requests, seconds: a.seconds + r.seconds, failures: a.failures + r.non2xx + r.errors });
         }
+        a.cpuSeconds += cpuSecondsOf(servingPids.get(t.id)!) - cpuBefore;
         acc.set(key, a);
       }
     }
@@ -94,6 +98,7 @@ async function main() {
         seconds: Math.round(a.seconds * 100) / 100,
         rps: a.requests / a.seconds,
         failures: a.failures,
+        serverCpuUsPerRequest: Math.round((a.cpuSeconds / a.requests) * 1e6),
         latency: a.latency.summary(),
         ...(a.firstByte ? { firstByte: a.firstByte.summary() } : {}),
       };

@@ -7,6 +7,8 @@ export interface RunSummary {
   seconds: number;
   rps: number;
   failures: number;
+  /** CPU time of the server's serving processes (user + system) per answered request. */
+  serverCpuUsPerRequest: number;
   /** Whole response (stream: last byte). */
   latency: LatencySummary;
   /** Sequential runs only: first body byte (stream: first event). */
@@ -49,13 +51,13 @@ export function toMarkdown(report: BenchReport): string {
     const peer = s.results.peer;
     lines.push("", `### ${s.title}`, "");
     if (s.kind === "load" || s.workload === "json") {
-      lines.push("| target | req/s | p50 ms | p95 ms | p99 ms | overhead p50 | overhead p99 | req/s vs peer |");
-      lines.push("|---|---:|---:|---:|---:|---:|---:|---:|");
+      lines.push("| target | req/s | p50 ms | p95 ms | p99 ms | overhead p50 | overhead p99 | req/s vs peer | server CPU µs/req |");
+      lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
       for (const [id, r] of Object.entries(s.results)) {
         const over = id === "direct" || !direct ? undefined : { p50: r.latency.p50 - direct.latency.p50, p99: r.latency.p99 - direct.latency.p99 };
         const vsPeer = peer && id !== "direct" && id !== "peer" ? `${(r.rps / peer.rps).toFixed(2)}×` : "";
         lines.push(
-          `| ${label(id)} | ${Math.round(r.rps)} | ${ms(r.latency.p50)} | ${ms(r.latency.p95)} | ${ms(r.latency.p99)} | ${signed(over?.p50)} | ${signed(over?.p99)} | ${vsPeer} |`,
+          `| ${label(id)} | ${Math.round(r.rps)} | ${ms(r.latency.p50)} | ${ms(r.latency.p95)} | ${ms(r.latency.p99)} | ${signed(over?.p50)} | ${signed(over?.p99)} | ${vsPeer} | ${r.serverCpuUsPerRequest} |`,
         );
       }
     } else {
