@@ -1,14 +1,22 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { createFakeStripe } from "./tests/fake-stripe/handler.ts";
+import { TEST_SECRET_KEY as TEST_STRIPE_SECRET_KEY } from "./workers/billing/test/setup/fake-stripe.ts";
+
+/** Test-only secrets: a BYOK master key (32 zero-free bytes, base64) and a Stripe webhook secret. */
+const TEST_BYOK_MASTER_KEY = "c3dpdGNoeWFyZC10ZXN0LWJ5b2stbWFzdGVyLWtleSE=";
+const TEST_STRIPE_WEBHOOK_SECRET = "whsec_test_switchyard_webhook_secret";
 
 /**
- * Three kinds of test, one command:
+ * Four kinds of test, one command:
  * - unit: the pure packages, in Node;
- * - workers: the workers inside workerd with real D1 and Durable Objects;
- * - e2e: `wrangler dev` + mock upstreams, driven by the unmodified `openai` client.
+ * - workers (gateway, billing, dashboard): inside workerd with real D1 and Durable Objects;
+ * - e2e: `wrangler dev` + mock upstreams, driven by the unmodified `openai` client;
+ * - browser: the dashboard in Debian's Chromium (playwright-core), against the real workers.
  */
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
+  const fakeStripe = createFakeStripe("http://stripe.fake");
   return {
     test: {
       projects: [
@@ -23,7 +31,7 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
-              miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations, BYOK_MASTER_KEY: TEST_BYOK_MASTER_KEY } },
             }),
           ],
           test: {
@@ -33,9 +41,61 @@ export default defineConfig(async () => {
           },
         },
         {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./workers/billing/wrangler.toml" },
+              miniflare: {
+                // STRIPE_API_BASE comes from the fake Stripe API started in globalSetup (its port is only known then).
+                bindings: { TEST_MIGRATIONS: migrations, STRIPE_SECRET_KEY: TEST_STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: TEST_STRIPE_WEBHOOK_SECRET },
+              },
+            }),
+          ],
+          // The stripe package ships source maps without their sources: vite warns once per file.
+          logLevel: "error" as const,
+          test: {
+            name: "billing",
+            include: ["workers/billing/test/**/*.test.ts"],
+            setupFiles: ["workers/gateway/test/setup/apply-migrations.ts"],
+            globalSetup: ["workers/billing/test/setup/fake-stripe.ts"],
+          },
+        },
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./workers/dashboard/wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  STRIPE_SECRET_KEY: TEST_STRIPE_SECRET_KEY,
+                  STRIPE_API_BASE: "http://stripe.fake",
+                  BYOK_MASTER_KEY: TEST_BYOK_MASTER_KEY,
+                },
+                // The dashboard's only outbound calls go to Stripe: answered in-process by the fake.
+                outboundService: (request: Request) => fakeStripe.handle(request),
+              },
+            }),
+          ],
+          logLevel: "error" as const,
+          test: {
+            name: "dashboard",
+            include: ["workers/dashboard/test/**/*.test.ts"],
+            setupFiles: ["workers/dashboard/test/setup/apply-migrations.ts"],
+          },
+        },
+        {
           test: {
             name: "e2e",
             include: ["tests/e2e/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 60_000,
+            hookTimeout: 180_000,
+            fileParallelism: false,
+          },
+        },
+        {
+          test: {
+            name: "browser",
+            include: ["tests/browser/**/*.test.ts"],
             environment: "node",
             testTimeout: 60_000,
             hookTimeout: 180_000,

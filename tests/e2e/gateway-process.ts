@@ -7,7 +7,8 @@ import { promisify } from "node:util";
 
 /**
  * Runs the real gateway under `wrangler dev` (workerd) with its own local D1,
- * migrated and seeded exactly as the README's quick start does.
+ * migrated and seeded exactly as the README's quick start does — and, for the
+ * browser tests, the dashboard worker on the same local D1.
  */
 const root = resolve(import.meta.dirname, "../..");
 const wrangler = join(root, "node_modules/.bin/wrangler");
@@ -17,6 +18,8 @@ const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE
 export interface RunningGateway {
   url: string;
   apiKey: string;
+  /** The demo workspace's management key (provisioning API). */
+  managementKey: string;
   stateDir: string;
   output: () => string;
   stop(): Promise<void>;
@@ -33,40 +36,83 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startGateway(vars: Record<string, string> = {}): Promise<RunningGateway> {
+/** Runs SQL against the gateway's local D1 (also while it runs); returns the rows of the last statement. */
+export async function queryD1<T = Record<string, unknown>>(stateDir: string, sql: string): Promise<T[]> {
+  const { stdout } = await run(wrangler, ["d1", "execute", "DB", "--local", "--persist-to", stateDir, "--json", "--command", sql], { cwd: root, env: quietEnv });
+  const results = JSON.parse(stdout) as Array<{ results: T[] }>;
+  return results.at(-1)?.results ?? [];
+}
+
+/** `extraSeedSql` runs after the demo seed, before the gateway starts (more tenants, workspace settings). */
+export async function startGateway(vars: Record<string, string> = {}, extraSeedSql = ""): Promise<RunningGateway> {
   const stateDir = mkdtempSync(join(tmpdir(), "switchyard-e2e-"));
   const persist = ["--persist-to", stateDir];
   await run(wrangler, ["d1", "migrations", "apply", "DB", "--local", ...persist], { cwd: root, env: quietEnv });
   const { stdout: seedSql } = await run("node", ["scripts/seed.mjs"], { cwd: root });
-  writeFileSync(join(stateDir, "seed.sql"), seedSql);
+  writeFileSync(join(stateDir, "seed.sql"), seedSql + extraSeedSql);
   await run(wrangler, ["d1", "execute", "DB", "--local", ...persist, "--file", join(stateDir, "seed.sql")], { cwd: root, env: quietEnv });
   const { stdout: apiKey } = await run("node", ["scripts/demo-key.mjs"], { cwd: root });
+  const { stdout: managementKey } = await run("node", ["scripts/demo-key.mjs", "management"], { cwd: root });
 
-  const port = await freePort();
-  const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  const dev = await startWranglerDev([...persist, ...varArgs(vars)]);
+  return {
+    ...dev,
+    apiKey,
+    managementKey,
+    stateDir,
+    async stop() {
+      await dev.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RunningWorker {
+  url: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Another worker (dashboard, billing) under `wrangler dev`, on the gateway's local
+ * state directory: the processes open the same local D1, as in local development
+ * (scripts/dashboard.sh). Stop it before the gateway (whose stop() removes the directory).
+ */
+export function startWorkerBesideGateway(worker: "dashboard" | "billing", stateDir: string, vars: Record<string, string> = {}): Promise<RunningWorker> {
+  return startWranglerDev(["-c", `workers/${worker}/wrangler.toml`, "--persist-to", stateDir, ...varArgs(vars)]);
+}
+
+const varArgs = (vars: Record<string, string>) => Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+
+async function startWranglerDev(args: string[]): Promise<RunningWorker> {
+  // An explicit inspector port too: two wrangler dev processes starting at once race for the default 9229.
+  const [port, inspectorPort] = [await freePort(), await freePort()];
   const child: ChildProcess = spawn(
     wrangler,
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--log-level", "warn", "--show-interactive-dev-session=false", ...persist, ...varArgs],
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--log-level", "warn", "--show-interactive-dev-session=false", ...args],
     { cwd: root, env: quietEnv, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, child, () => output);
-  return {
-    url,
-    apiKey,
-    stateDir,
-    output: () => output,
-    async stop() {
-      if (child.exitCode === null) {
-        process.kill(-child.pid!, "SIGTERM");
-        await new Promise((ok) => child.once("exit", ok));
-      }
-      rmSync(stateDir, { recursive: true, force: true });
-    },
+  // The whole process group: wrangler and the workerd it started (which can outlive a failed wrangler).
+  const stop = async () => {
+    const exited = child.exitCode === null ? new Promise((ok) => child.once("exit", ok)) : Promise.resolve();
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      // the group is already gone
+    }
+    await exited;
   };
+  try {
+    await waitForHealth(url, child, () => output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, output: () => output, stop };
 }
 
 async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {

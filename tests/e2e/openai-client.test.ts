@@ -7,13 +7,18 @@ import { type RunningGateway, startGateway } from "./gateway-process.ts";
  * The whole path: the unmodified `openai` npm client → wrangler dev (workerd,
  * local D1) → the mock provider as a real HTTP server on loopback.
  */
+const HOSTED_KEY = "sk-hosted-secret-e2e-0123456789abcdef";
 let gateway: RunningGateway;
 let upstream: Awaited<ReturnType<typeof startMockUpstream>>;
 let client: OpenAI;
 
 beforeAll(async () => {
   upstream = await startMockUpstream();
-  gateway = await startGateway({ PROVIDER_BASE_URLS: JSON.stringify({ mock: upstream.url, "mock-eu": upstream.url }) });
+  gateway = await startGateway({
+    // openai's base URL points at the mock too, so a hosted key travels a real path
+    PROVIDER_BASE_URLS: JSON.stringify({ mock: upstream.url, "mock-eu": upstream.url, openai: upstream.url }),
+    OPENAI_API_KEY: HOSTED_KEY,
+  });
   client = new OpenAI({ baseURL: `${gateway.url}/api/v1`, apiKey: gateway.apiKey, maxRetries: 0 });
 });
 
@@ -81,5 +86,24 @@ describe("the openai client through the gateway", () => {
     await expect(client.chat.completions.create({ model: "nobody/nothing", messages: [{ role: "user", content: "x" }] })).rejects.toMatchObject({ status: 404 });
     const badKey = new OpenAI({ baseURL: `${gateway.url}/api/v1`, apiKey: "sk-sy-v1-not-a-real-key-000000", maxRetries: 0 });
     await expect(badKey.chat.completions.create({ model: "mock/echo", messages: [{ role: "user", content: "x" }] })).rejects.toMatchObject({ status: 401 });
+  });
+});
+
+describe("secrets", () => {
+  it("sends the hosted provider key upstream, and never shows it or the caller's key in responses or logs", async () => {
+    const completion = await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
+    expect(completion.choices[0]!.message.content).toBe("Echo: hi");
+    const seen = upstream.requests.at(-1)!;
+    expect(seen.headers.authorization).toBe(`Bearer ${HOSTED_KEY}`);
+    expect(JSON.stringify(completion)).not.toContain(HOSTED_KEY);
+
+    // an upstream failure that echoes nothing secret back either
+    await expect(
+      client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "fail [mock:status=500]" }] }),
+    ).rejects.toSatisfy((e: any) => !JSON.stringify(e.error ?? {}).includes(HOSTED_KEY));
+
+    const logs = gateway.output();
+    expect(logs).not.toContain(HOSTED_KEY);
+    expect(logs).not.toContain(gateway.apiKey);
   });
 });

@@ -21,6 +21,9 @@ export interface OpenRouterEndpointPricing {
   completion: string;
   request: string;
   image: string;
+  /** Per prompt token read from / written to the provider's prompt cache; only where priced. */
+  input_cache_read?: string;
+  input_cache_write?: string;
 }
 
 export interface OpenRouterModelPricing extends OpenRouterEndpointPricing {
@@ -89,6 +92,8 @@ function endpointPricing(e: Endpoint | undefined): OpenRouterEndpointPricing {
     completion: formatUsdPerToken(p?.completion ?? 0),
     request: formatUsdPerToken(p?.request ?? 0),
     image: formatUsdPerToken(p?.image ?? 0),
+    ...(p?.cacheRead !== undefined ? { input_cache_read: formatUsdPerToken(p.cacheRead) } : {}),
+    ...(p?.cacheWrite !== undefined ? { input_cache_write: formatUsdPerToken(p.cacheWrite) } : {}),
   };
 }
 

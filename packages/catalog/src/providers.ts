@@ -97,4 +97,17 @@ export const providers: Record<string, ProviderInfo> = {
     apiFormat: "openai",
     baseUrl: MOCK_BASE_URL,
   },
+  // The same mock, spoken to in Anthropic's and Gemini's wire formats (the mock routes by path).
+  "mock-anthropic": {
+    slug: "mock-anthropic",
+    name: "Mock (Anthropic format)",
+    apiFormat: "anthropic",
+    baseUrl: MOCK_BASE_URL,
+  },
+  "mock-gemini": {
+    slug: "mock-gemini",
+    name: "Mock (Gemini format)",
+    apiFormat: "gemini",
+    baseUrl: MOCK_BASE_URL,
+  },
 };

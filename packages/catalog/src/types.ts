@@ -32,6 +32,8 @@ export interface DataPolicy {
 export interface Pricing {
   prompt: number; // per input token
   completion: number; // per output token
+  cacheRead?: number; // per input token served from the provider's prompt cache (absent: prompt price)
+  cacheWrite?: number; // per input token written to the provider's prompt cache (absent: prompt price)
   request?: number; // per request
   image?: number; // per input image
 }

@@ -37,7 +37,17 @@ describe("catalog is well formed", () => {
         expect(Number.isSafeInteger(v) && v >= 0, `${model.id}@${e.provider}: ${v}`).toBe(true);
       }
       if (e.free) expect(e.pricing.prompt + e.pricing.completion, model.id).toBe(0);
+      // Embedding models bill input only.
+      else if (model.outputModalities.includes("embeddings")) expect([e.pricing.prompt > 0, e.pricing.completion], model.id).toEqual([true, 0]);
       else expect(e.pricing.prompt > 0 && e.pricing.completion > 0, `${model.id}@${e.provider}`).toBe(true);
+    }
+  });
+
+  it("a cache read is cheaper than the prompt, a cache write dearer or equal (Anthropic: 125 %)", () => {
+    for (const { model, e } of allEndpoints) {
+      const { prompt, cacheRead, cacheWrite } = e.pricing;
+      if (cacheRead !== undefined) expect(cacheRead, `${model.id}@${e.provider}`).toBeLessThan(prompt);
+      if (cacheWrite !== undefined) expect(cacheWrite, `${model.id}@${e.provider}`).toBeGreaterThanOrEqual(prompt);
     }
   });
 
@@ -60,10 +70,13 @@ describe("catalog is well formed", () => {
   it("knows the headline list prices", () => {
     const price = (id: string, provider: string) =>
       models.find((m) => m.id === id)?.endpoints.find((e) => e.provider === provider && !e.free)?.pricing;
-    expect(price("openai/gpt-4o", "openai")).toEqual({ prompt: 2500, completion: 10_000 });
-    expect(price("openai/gpt-4o-mini", "openai")).toEqual({ prompt: 150, completion: 600 });
-    expect(price("anthropic/claude-sonnet-4", "anthropic")).toEqual({ prompt: 3000, completion: 15_000 });
-    expect(price("anthropic/claude-3.5-haiku", "anthropic")).toEqual({ prompt: 800, completion: 4000 });
+    expect(price("openai/gpt-4o", "openai")).toEqual({ prompt: 2500, completion: 10_000, cacheRead: 1250 });
+    expect(price("openai/gpt-4o-mini", "openai")).toEqual({ prompt: 150, completion: 600, cacheRead: 75 });
+    expect(price("openai/gpt-4.1", "openai")).toEqual({ prompt: 2000, completion: 8000, cacheRead: 500 });
+    expect(price("anthropic/claude-sonnet-4", "anthropic")).toEqual({ prompt: 3000, completion: 15_000, cacheRead: 300, cacheWrite: 3750 });
+    expect(price("anthropic/claude-3.5-haiku", "anthropic")).toEqual({ prompt: 800, completion: 4000, cacheRead: 80, cacheWrite: 1000 });
+    expect(price("google/gemini-2.5-flash", "google-ai-studio")).toEqual({ prompt: 300, completion: 2500, cacheRead: 75 });
+    expect(price("deepseek/deepseek-chat", "deepseek")).toEqual({ prompt: 270, completion: 1100, cacheRead: 70 });
   });
 
   it("allModels returns a copy of the catalog", () => {
@@ -120,15 +133,32 @@ describe("mock models", () => {
     ]);
   });
 
-  it("mock endpoints are cheap but paid, accept every parameter, and use the bare slug upstream", () => {
+  it("mock endpoints are cheap but paid, use the bare slug upstream, and the OpenAI-format chat mocks accept every parameter", () => {
     for (const m of models.filter((x) => x.id.startsWith("mock/"))) {
       for (const e of m.endpoints) {
         expect(e.pricing.prompt).toBeGreaterThan(0);
-        expect(e.pricing.completion).toBeGreaterThan(0);
         expect(e.free).toBeFalsy();
         expect(e.upstreamModel).toBe(m.id.slice("mock/".length));
-        expect(e.supportedParameters).toEqual(expect.arrayContaining([...OPENAI_PARAMS, "top_k"]));
+        if (m.outputModalities.includes("embeddings")) continue;
+        expect(e.pricing.completion).toBeGreaterThan(0);
+        if (providerFor(e.provider)?.apiFormat === "openai") {
+          expect(e.supportedParameters).toEqual(expect.arrayContaining([...OPENAI_PARAMS, "top_k"]));
+        }
       }
     }
+  });
+
+  it("native-format mocks accept exactly what the real providers of that format accept", () => {
+    const paramsOf = (id: string) => models.find((m) => m.id === id)!.endpoints[0]!.supportedParameters;
+    expect(paramsOf("mock/claude-echo")).toEqual(paramsOf("anthropic/claude-sonnet-4"));
+    expect(paramsOf("mock/gemini-echo")).toEqual(paramsOf("google/gemini-2.5-flash"));
+    expect([providerFor("mock-anthropic")?.apiFormat, providerFor("mock-gemini")?.apiFormat]).toEqual(["anthropic", "gemini"]);
+  });
+
+  it("lists embedding models with their input prices", () => {
+    const price = (id: string) => models.find((m) => m.id === id)?.endpoints[0]?.pricing;
+    expect(price("openai/text-embedding-3-small")).toEqual({ prompt: 20, completion: 0 }); // $0.02 / M
+    expect(price("openai/text-embedding-3-large")).toEqual({ prompt: 130, completion: 0 }); // $0.13 / M
+    expect(models.find((m) => m.id === "mock/embed")?.outputModalities).toEqual(["embeddings"]);
   });
 });

@@ -18,9 +18,11 @@ describe("toOpenRouterModel", () => {
           "pricing", "top_provider", "per_request_limits", "supported_parameters",
         ].sort(),
       );
-      expect(Object.keys(or.pricing).sort()).toEqual(
+      const cacheKeys = Object.keys(or.pricing).filter((k) => k.startsWith("input_cache_"));
+      expect(Object.keys(or.pricing).filter((k) => !cacheKeys.includes(k)).sort()).toEqual(
         ["prompt", "completion", "request", "image", "web_search", "internal_reasoning"].sort(),
       );
+      expect(cacheKeys.every((k) => k === "input_cache_read" || k === "input_cache_write"), m.id).toBe(true);
       for (const v of Object.values(or.pricing)) expect(v).toMatch(/^\d+(\.\d+)?$/);
       expect(or.architecture).toMatchObject({ tokenizer: "Other", instruct_type: null });
       expect(or.per_request_limits).toBeNull();
@@ -35,11 +37,17 @@ describe("toOpenRouterModel", () => {
       completion: "0.00001",
       request: "0",
       image: "0",
+      input_cache_read: "0.00000125",
       web_search: "0",
       internal_reasoning: "0",
     });
     expect(or.architecture.modality).toBe("text+image->text");
     expect(or.top_provider).toEqual({ context_length: 128_000, max_completion_tokens: 16_384, is_moderated: false });
+  });
+
+  it("shows Anthropic's cache read and write prices under OpenRouter's field names", () => {
+    const or = toOpenRouterModel(model("anthropic/claude-sonnet-4"));
+    expect(or.pricing).toMatchObject({ prompt: "0.000003", input_cache_read: "0.0000003", input_cache_write: "0.00000375" });
   });
 
   it("prices a multi-provider model at its cheapest paid endpoint, not the free one", () => {
@@ -75,7 +83,7 @@ describe("toOpenRouterEndpoints", () => {
           "uptime_last_30m", "region", "data_policy",
         ].sort(),
       );
-      expect(Object.keys(e.pricing).sort()).toEqual(["completion", "image", "prompt", "request"]);
+      expect(Object.keys(e.pricing).sort()).toEqual(["completion", "image", "prompt", "request"]); // no cache prices at these hosts
       for (const v of Object.values(e.pricing)) expect(typeof v).toBe("string");
       expect(e.status).toBe(0);
       expect(e.max_prompt_tokens).toBeNull();
@@ -94,6 +102,7 @@ describe("toOpenRouterEndpoints", () => {
       data_policy: { training: false, retains_prompts: false, zdr: true },
     });
     expect(nebius).toMatchObject({ tag: "nebius", region: "eu" });
+    expect(groq!.pricing).not.toHaveProperty("input_cache_read");
     expect(free).toMatchObject({
       name: "Together | meta-llama/llama-3.3-70b-instruct:free",
       pricing: { prompt: "0", completion: "0" },

@@ -1,2 +1,3 @@
 export * as schema from "./schema.ts";
 export * from "./schema.ts";
+export * from "./reconcile.ts";

@@ -66,6 +66,7 @@ export const apiKeys = sqliteTable(
     expiresAt: integer("expires_at"),
     lastUsedAt: integer("last_used_at"),
     createdAt: createdAt(),
+    updatedAt: integer("updated_at"),
   },
   (t) => [index("api_keys_workspace_idx").on(t.workspaceId)],
 );
@@ -86,7 +87,14 @@ export const ledgerEntries = sqliteTable(
     description: text("description"),
     createdAt: createdAt(),
   },
-  (t) => [index("ledger_account_idx").on(t.accountId, t.createdAt), index("ledger_key_idx").on(t.apiKeyId, t.createdAt)],
+  (t) => [
+    index("ledger_account_idx").on(t.accountId, t.createdAt),
+    index("ledger_key_idx").on(t.apiKeyId, t.createdAt),
+    // a workspace's monthly spend (its budget) is summed over this
+    index("ledger_workspace_idx").on(t.workspaceId, t.createdAt),
+    // an account's credits (purchases, refunds, adjustments: few rows) without reading its usage rows
+    index("ledger_account_kind_idx").on(t.accountId, t.kind),
+  ],
 );
 
 /** Running balance, updated in the same batch as each ledger insert; reconcile proves it equals the ledger sum. */

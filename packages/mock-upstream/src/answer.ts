@@ -54,8 +54,8 @@ export function buildAnswer(request: ChatRequest, userText: string): Answer {
   }
 
   let finishReason: Answer["finishReason"] = "stop";
-  const stopAt = firstStop(content, request.stop);
-  if (stopAt !== -1) content = content.slice(0, stopAt);
+  const stop = firstStop(content, request.stop);
+  if (stop) content = content.slice(0, stop.at);
   if (maxTokens !== undefined) {
     if (kind === "json" && charTokens(content) > maxTokens) {
       content = content.slice(0, maxTokens * CHARS_PER_TOKEN);
@@ -65,8 +65,11 @@ export function buildAnswer(request: ChatRequest, userText: string): Answer {
       finishReason = "length";
     }
   }
-  return { kind, content, finishReason };
+  return { kind, content, finishReason, ...(stop && finishReason === "stop" ? { stopSequence: stop.sequence } : {}) };
 }
+
+/** What a provider's safety filter answers instead. */
+export const BLOCKED_ANSWER: Answer = { kind: "text", content: null, finishReason: "content_filter" };
 
 function wantsToolCall(request: ChatRequest, last: ChatMessage | undefined): boolean {
   return Array.isArray(request.tools) && request.tools.length > 0 && request.tool_choice !== "none" && last?.role === "user";
@@ -99,14 +102,14 @@ function readMaxTokens(request: ChatRequest): number | undefined {
   return typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.floor(v) : undefined;
 }
 
-/** Index of the earliest stop sequence in the text, or -1. */
-function firstStop(text: string, stop: unknown): number {
+/** The earliest stop sequence in the text and where it starts, if any. */
+function firstStop(text: string, stop: unknown): { at: number; sequence: string } | undefined {
   const list = typeof stop === "string" ? [stop] : Array.isArray(stop) ? stop : [];
-  let best = -1;
+  let best: { at: number; sequence: string } | undefined;
   for (const s of list) {
     if (typeof s !== "string" || s === "") continue;
     const i = text.indexOf(s);
-    if (i !== -1 && (best === -1 || i < best)) best = i;
+    if (i !== -1 && (!best || i < best.at)) best = { at: i, sequence: s };
   }
   return best;
 }

@@ -14,7 +14,7 @@ export class DirectiveError extends Error {
   override name = "DirectiveError";
 }
 
-type NumericKey = "status" | "retryAfter" | "latency" | "chunkDelay" | "chunks" | "cut" | "stall" | "errorEvent";
+type NumericKey = "status" | "retryAfter" | "latency" | "chunkDelay" | "chunks" | "cut" | "stall" | "errorEvent" | "cached" | "cacheWrite";
 
 const NUMERIC_KEYS: Record<string, NumericKey> = {
   status: "status",
@@ -25,6 +25,8 @@ const NUMERIC_KEYS: Record<string, NumericKey> = {
   cut: "cut",
   stall: "stall",
   error_event: "errorEvent",
+  cached: "cached",
+  cache_write: "cacheWrite",
 };
 
 /**
@@ -39,7 +41,7 @@ export function parseDirectives(spec: string): MockScenario {
     const eq = item.indexOf("=");
     const key = (eq === -1 ? item : item.slice(0, eq)).trim().toLowerCase();
     const value = eq === -1 ? undefined : item.slice(eq + 1).trim();
-    if (key === "hang" || key === "malformed") {
+    if (key === "hang" || key === "malformed" || key === "blocked") {
       if (value !== undefined && !/^(1|true)$/i.test(value)) {
         if (/^(0|false)$/i.test(value)) continue;
         throw new DirectiveError(`mock directive "${key}" takes no value or true/false`);

@@ -1,43 +1,57 @@
 /**
  * The mock upstream itself: a Web-standard fetch handler (no Node APIs) so it
- * runs in-process inside workerd as well as behind the Node adapter.
+ * runs in-process inside workerd as well as behind the Node adapter. It speaks
+ * OpenAI (`…/chat/completions`, `…/embeddings`), Anthropic (`…/messages`) and
+ * Gemini (`…/models/{model}:generateContent` and `:streamGenerateContent`).
  *
- * Order of a chat request: parse body → collect the scenario (message directive <
- * x-mock-scenario header < script step) → hang / latency → auth → forced status →
- * validation → answer. Faults come before validation so a bare `{}` body with a
- * scenario header is enough to exercise an error path.
+ * Order of a chat request, in every format: parse body → collect the scenario
+ * (message directive < x-mock-scenario header < script step) → hang / latency →
+ * auth → forced status → validation → answer. Faults come before validation so a
+ * bare `{}` body with a scenario header is enough to exercise an error path.
  */
-import { answerResponse } from "./respond.ts";
-import { BAD_KEY_AUTH } from "./constants.ts";
+import { anthropicDialect } from "./anthropic/dialect.ts";
+import type { Dialect, NativeRequest } from "./dialect.ts";
 import { DirectiveError, SCENARIO_HEADER, extractDirectives, mergeScenarios, parseDirectives, scenarioFromStep } from "./directives.ts";
+import { embeddingsResponse } from "./embeddings.ts";
 import { errorResponse } from "./errors.ts";
+import { geminiDialect } from "./gemini/dialect.ts";
 import { asMessages, contentText, lastUserMessage } from "./messages.ts";
 import { modelsResponse } from "./models.ts";
+import { openaiDialect } from "./openai-dialect.ts";
+import { answerResponse } from "./respond.ts";
 import { sleep, waitForAbort } from "./sleep.ts";
-import type { ChatRequest, MockOptions, MockScenario } from "./types.ts";
+import type { MockOptions, MockScenario } from "./types.ts";
+
+const GEMINI_PATH = /\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 
 export async function handleMockUpstream(request: Request, options: MockOptions = {}): Promise<Response> {
   const url = new URL(request.url);
   const path = url.pathname.replace(/\/+$/, "");
-  if (request.method === "POST" && path.endsWith("/chat/completions")) return chatCompletions(request, options);
+  if (request.method === "POST") {
+    if (path.endsWith("/chat/completions")) return serveChat(request, options, openaiDialect);
+    if (path.endsWith("/messages")) return serveChat(request, options, anthropicDialect);
+    const gemini = GEMINI_PATH.exec(path);
+    if (gemini) return serveChat(request, options, geminiDialect(decodeURIComponent(gemini[1]!), gemini[2] === "streamGenerateContent"));
+    if (path.endsWith("/embeddings")) return embeddingsResponse(request);
+  }
   if (request.method === "GET" && path.endsWith("/models")) {
-    return isBadKey(request) ? errorResponse(401) : modelsResponse();
+    return openaiDialect.rejectsKey(request) ? errorResponse(401) : modelsResponse();
   }
   return errorResponse(404, { message: `Invalid URL (${request.method} ${url.pathname})` });
 }
 
-async function chatCompletions(request: Request, options: MockOptions): Promise<Response> {
+async function serveChat(request: Request, options: MockOptions, dialect: Dialect): Promise<Response> {
   // Consume the script step first so every chat request takes exactly one, whatever happens next.
   const step = options.script?.shift();
   const raw = await request.text();
-  let parsed: unknown;
-  let unparsable = false;
+  const native: NativeRequest = { request, body: {}, unparsable: false };
   try {
-    parsed = raw ? JSON.parse(raw) : undefined;
+    const parsed: unknown = raw ? JSON.parse(raw) : undefined;
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) native.body = parsed as Record<string, unknown>;
   } catch {
-    unparsable = true;
+    native.unparsable = true;
   }
-  const body: ChatRequest = parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as ChatRequest) : {};
+  const body = dialect.toChat(native);
   const messages = asMessages(body.messages);
 
   let scenario: MockScenario;
@@ -51,7 +65,7 @@ async function chatCompletions(request: Request, options: MockOptions): Promise<
       scenarioFromStep(step),
     );
   } catch (err) {
-    if (err instanceof DirectiveError) return errorResponse(400, { message: err.message, param: "messages" });
+    if (err instanceof DirectiveError) return dialect.errorResponse(400, { message: err.message, param: "messages" });
     throw err;
   }
 
@@ -59,37 +73,12 @@ async function chatCompletions(request: Request, options: MockOptions): Promise<
   if (scenario.hang) await waitForAbort(request.signal);
   if (scenario.latency) await sleep(scenario.latency, request.signal);
 
-  if (isBadKey(request)) return errorResponse(401);
+  if (dialect.rejectsKey(request)) return dialect.badKeyResponse();
   if (scenario.status !== undefined && (scenario.status < 200 || scenario.status >= 300)) {
-    return errorResponse(scenario.status, { retryAfter: scenario.retryAfter });
+    return dialect.errorResponse(scenario.status, { retryAfter: scenario.retryAfter });
   }
-  if (unparsable) {
-    return errorResponse(400, {
-      message:
-        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
-    });
-  }
-  if (typeof body.model !== "string" || body.model === "") {
-    return errorResponse(400, { message: "you must provide a model parameter", param: "model" });
-  }
-  if (!Array.isArray(body.messages)) {
-    return errorResponse(400, {
-      message: "Missing required parameter: 'messages'.",
-      param: "messages",
-      code: "missing_required_parameter",
-    });
-  }
-  if (body.messages.length === 0) {
-    return errorResponse(400, {
-      message: "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
-      param: "messages",
-      code: "empty_array",
-    });
-  }
+  const invalid = dialect.validate(native, body);
+  if (invalid) return invalid;
 
-  return answerResponse({ body, messages, userText, raw, scenario, signal: request.signal, cutMode: options.cutMode });
-}
-
-function isBadKey(request: Request): boolean {
-  return request.headers.get("authorization") === BAD_KEY_AUTH;
+  return answerResponse({ dialect, body, messages, userText, raw, scenario, signal: request.signal, cutMode: options.cutMode });
 }

@@ -1,14 +1,15 @@
-/** Builds the successful (HTTP 200) chat response, streamed or not, with body faults applied. */
-import { buildAnswer } from "./answer.ts";
-import { completionBody } from "./completion.ts";
+/** Builds the successful (HTTP 200) answer, streamed or not, in the dialect's format, with body faults applied. */
+import { BLOCKED_ANSWER, buildAnswer } from "./answer.ts";
 import { CREATED } from "./constants.ts";
+import type { Dialect } from "./dialect.ts";
 import { fnv1a } from "./hash.ts";
 import { pacedStream } from "./paced-stream.ts";
-import { planChatStream, type CompletionMeta } from "./stream.ts";
+import type { CompletionMeta } from "./stream.ts";
 import type { ChatMessage, ChatRequest, MockScenario } from "./types.ts";
 import { buildUsage } from "./usage.ts";
 
 export interface AnswerContext {
+  dialect: Dialect;
   body: ChatRequest;
   messages: ChatMessage[];
   /** Last user message text with directives stripped. */
@@ -21,16 +22,15 @@ export interface AnswerContext {
 }
 
 export function answerResponse(ctx: AnswerContext): Response {
-  const { body, scenario } = ctx;
+  const { body, scenario, dialect } = ctx;
   const hash = fnv1a(ctx.raw);
-  const meta: CompletionMeta = { id: `chatcmpl-mock-${hash}`, created: CREATED, model: body.model as string };
-  const answer = buildAnswer(body, ctx.userText);
-  const usage = buildUsage(ctx.messages, answer);
+  const meta: CompletionMeta = { id: `${dialect.idPrefix}${hash}`, created: CREATED, model: body.model as string };
+  const answer = scenario.blocked ? { ...BLOCKED_ANSWER } : buildAnswer(body, ctx.userText);
+  const usage = buildUsage(ctx.messages, answer, scenario);
   const headers = new Headers({ "x-request-id": `req_mock_${hash}` });
 
-  if (body.stream === true) {
-    const includeUsage = (body.stream_options as { include_usage?: unknown } | null | undefined)?.include_usage === true;
-    const plan = planChatStream(answer, usage, meta, includeUsage, scenario);
+  if (dialect.wantsStream(body)) {
+    const plan = dialect.planStream(answer, usage, meta, body, scenario);
     headers.set("content-type", "text/event-stream");
     headers.set("cache-control", "no-cache");
     const stream = pacedStream(plan.pieces, plan.end, { delay: scenario.chunkDelay, signal: ctx.signal, cutMode: ctx.cutMode });
@@ -38,7 +38,7 @@ export function answerResponse(ctx: AnswerContext): Response {
   }
 
   headers.set("content-type", "application/json");
-  const json = JSON.stringify(completionBody(answer, usage, meta));
+  const json = dialect.renderBody(answer, usage, meta, scenario);
   // Non-streaming faults: half a body, then a clean end (malformed), a dropped
   // connection (cut) or silence (stall). error_event only applies to streams.
   const half = json.slice(0, Math.floor(json.length / 2));

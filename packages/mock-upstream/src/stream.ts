@@ -86,18 +86,6 @@ export function planChatStream(
     for (const piece of contentPieces(answer.content ?? "", scenario.chunks)) content.push(chunk({ content: piece }));
   }
 
-  if (scenario.malformed) {
-    // A truncated JSON object: what a broken proxy or a mid-event bug looks like to a parser.
-    head.push(sse(`{"id":"${meta.id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":`));
-  }
-
-  const fault = earliestFault(scenario);
-  if (fault) {
-    const pieces = [...head, ...content.slice(0, fault.after)];
-    if (fault.kind === "errorEvent") return { pieces: [...pieces, sse(streamErrorEvent())], end: "close" };
-    return { pieces, end: fault.kind };
-  }
-
   const tail = [chunk({}, answer.finishReason)];
   if (includeUsage) {
     tail.push(
@@ -115,7 +103,31 @@ export function planChatStream(
     );
   }
   tail.push(SSE_DONE);
-  return { pieces: [...head, ...content, ...tail], end: "close" };
+  return withFaults({ head, content, tail }, scenario, {
+    // A truncated JSON object: what a broken proxy or a mid-event bug looks like to a parser.
+    malformed: sse(`{"id":"${meta.id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":`),
+    error: sse(streamErrorEvent()),
+  });
+}
+
+/**
+ * Applies the scenario's stream faults to a rendered stream, the same way for
+ * every wire format: `malformed` adds a broken event after the head; cut, stall
+ * and error_event stop after that many content events.
+ */
+export function withFaults(
+  parts: { head: string[]; content: string[]; tail: string[] },
+  scenario: MockScenario,
+  events: { malformed: string; error: string },
+): StreamPlan {
+  const head = scenario.malformed ? [...parts.head, events.malformed] : parts.head;
+  const fault = earliestFault(scenario);
+  if (fault) {
+    const pieces = [...head, ...parts.content.slice(0, fault.after)];
+    if (fault.kind === "errorEvent") return { pieces: [...pieces, events.error], end: "close" };
+    return { pieces, end: fault.kind };
+  }
+  return { pieces: [...head, ...parts.content, ...parts.tail], end: "close" };
 }
 
 /** When several stream faults are set, the one that triggers first wins (ties: error_event, cut, stall). */

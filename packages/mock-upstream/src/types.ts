@@ -26,6 +26,16 @@ export interface MockScenario {
   malformed?: boolean;
   /** Stream: send this many content chunks, then an in-stream error event, then end. */
   errorEvent?: number;
+  /** The provider's safety filter refuses the prompt (content_filter / refusal / promptFeedback). */
+  blocked?: boolean;
+  /**
+   * Report this many prompt tokens as served from the prompt cache (at most the prompt):
+   * OpenAI prompt_tokens_details.cached_tokens, Anthropic cache_read_input_tokens,
+   * Gemini cachedContentTokenCount. The prompt total stays the same in every format.
+   */
+  cached?: number;
+  /** Anthropic format only (the others have no such field): this many prompt tokens reported as cache_creation_input_tokens. */
+  cacheWrite?: number;
 }
 
 /**
@@ -85,7 +95,7 @@ export interface ToolCall {
   function: { name: string; arguments: string };
 }
 
-export type FinishReason = "stop" | "length" | "tool_calls";
+export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";
 
 /** What the model "said", before it is serialised as a completion or a stream. */
 export interface Answer {
@@ -94,6 +104,8 @@ export interface Answer {
   content: string | null;
   toolCall?: ToolCall;
   finishReason: FinishReason;
+  /** The stop sequence that ended a "stop" answer, if one did. */
+  stopSequence?: string;
 }
 
 export interface Usage {

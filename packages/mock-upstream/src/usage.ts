@@ -10,11 +10,13 @@
  *                       JSON-mode content and tool-call arguments: ceil(characters / 4),
  *                       since JSON has too few spaces for a word count to mean anything.
  *   total_tokens      = prompt_tokens + completion_tokens.
+ *   cached_tokens     = the `cached` directive, capped at prompt_tokens (0 without it);
+ *                       like OpenAI's, a part of prompt_tokens, not added to it.
  *
  * max_tokens truncation uses the same units, so a truncated answer reports exactly max_tokens.
  */
 import { contentText } from "./messages.ts";
-import type { Answer, ChatMessage, Usage } from "./types.ts";
+import type { Answer, ChatMessage, MockScenario, Usage } from "./types.ts";
 
 export const CHARS_PER_TOKEN = 4;
 export const TOKENS_PER_MESSAGE = 3;
@@ -58,14 +60,20 @@ export function completionTokens(answer: Answer): number {
   return countWords(answer.content ?? "");
 }
 
-export function buildUsage(messages: ChatMessage[], answer: Answer): Usage {
+/** The parts of a prompt the scenario reports as cache reads and writes: reads first, both within the prompt. */
+export function cacheSplit(prompt: number, scenario: MockScenario): { cached: number; written: number } {
+  const cached = Math.min(scenario.cached ?? 0, prompt);
+  return { cached, written: Math.min(scenario.cacheWrite ?? 0, prompt - cached) };
+}
+
+export function buildUsage(messages: ChatMessage[], answer: Answer, scenario: MockScenario = {}): Usage {
   const prompt = promptTokens(messages);
   const completion = completionTokens(answer);
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    prompt_tokens_details: { cached_tokens: cacheSplit(prompt, scenario).cached, audio_tokens: 0 },
     completion_tokens_details: {
       reasoning_tokens: 0,
       audio_tokens: 0,

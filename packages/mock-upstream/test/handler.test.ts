@@ -122,10 +122,10 @@ describe("plain completions", () => {
 
 describe("errors", () => {
   it("404 for unknown routes in OpenAI's error shape", async () => {
-    const res = await handleMockUpstream(new Request(`${BASE}/embeddings`, { method: "POST", body: "{}" }));
+    const res = await handleMockUpstream(new Request(`${BASE}/audio/speech`, { method: "POST", body: "{}" }));
     expect(res.status).toBe(404);
     expect(await json(res)).toEqual({
-      error: { message: "Invalid URL (POST /v1/embeddings)", type: "invalid_request_error", param: null, code: null },
+      error: { message: "Invalid URL (POST /v1/audio/speech)", type: "invalid_request_error", param: null, code: null },
     });
   });
 
@@ -300,6 +300,18 @@ describe("streaming", () => {
 });
 
 describe("directives", () => {
+  it("cached=N reports N of the prompt tokens as cached, within prompt_tokens and capped at it", async () => {
+    const text = "a prompt long enough to cache [mock:cached=5]";
+    const plain = await json(await call(chatBody(text.replace("[mock:cached=5]", "[mock:cached=0]"))));
+    const cached = await json(await call(chatBody(text)));
+    expect(cached.usage.prompt_tokens).toBe(plain.usage.prompt_tokens); // same length: the total does not move
+    expect(cached.usage.prompt_tokens_details).toEqual({ cached_tokens: 5, audio_tokens: 0 });
+    const all = await json(await call(chatBody("hi [mock:cached=9999]")));
+    expect(all.usage.prompt_tokens_details.cached_tokens).toBe(all.usage.prompt_tokens);
+    const streamed = chunksOf(await (await call(chatBody(text, { stream: true, stream_options: { include_usage: true } }))).text());
+    expect(streamed.at(-1).usage).toEqual(cached.usage);
+  });
+
   it("strips the directive from the echoed text", async () => {
     const body = await json(await call(chatBody("hello [mock:latency=1] world")));
     expect(body.choices[0].message.content).toBe("Echo: hello world");

@@ -1,5 +1,5 @@
 import type { ApiFormat } from "@switchyard/catalog";
-import type { AssistantMessage, ChatCompletionRequest, FinishReason, ToolCallDelta } from "@switchyard/schemas";
+import type { AssistantMessage, ChatCompletionRequest, EmbeddingsRequest, FinishReason, ToolCallDelta } from "@switchyard/schemas";
 
 /**
  * The narrow interface every provider adapter implements. An adapter is pure:
@@ -17,11 +17,18 @@ export interface UpstreamTarget {
   maxOutput?: number;
 }
 
-/** Token counts as the upstream reported them. */
+/**
+ * Token counts as the upstream reported them, in one meaning for every format
+ * (billing relies on it): promptTokens is the whole prompt, INCLUDING cached and
+ * cache-write tokens, as OpenAI's and Gemini's counts are; each adapter converts
+ * (Anthropic's input_tokens excludes both, so its adapter adds them).
+ */
 export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
+  /** Part of promptTokens served from the provider's prompt cache. */
   cachedTokens?: number;
+  /** Part of promptTokens written to the provider's prompt cache (Anthropic). */
   cacheWriteTokens?: number;
   reasoningTokens?: number;
 }
@@ -38,7 +45,7 @@ export interface ParsedCompletion {
 export type StreamEvent =
   | {
       type: "delta";
-      delta: { role?: "assistant"; content?: string; tool_calls?: ToolCallDelta[] };
+      delta: { role?: "assistant"; content?: string; tool_calls?: ToolCallDelta[]; refusal?: string };
       finishReason?: FinishReason | null;
       nativeFinishReason?: string | null;
     }
@@ -75,8 +82,28 @@ export interface StreamParser {
 
 export interface ProviderAdapter {
   format: ApiFormat;
+  /** May throw UntranslatableRequest when the request uses something this format cannot carry. */
   buildRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): Request;
   parseCompletion(body: unknown): ParsedCompletion;
   createStreamParser(): StreamParser;
   parseError(status: number, bodyText: string, headers: Headers): UpstreamFailure;
+  /** Present when the format has an embeddings endpoint the gateway speaks. */
+  embeddings?: EmbeddingsAdapter;
+}
+
+/** One embedding as OpenAI returns it: floats, or base64 little-endian float32 when asked for. */
+export interface EmbeddingItem {
+  object: "embedding";
+  index: number;
+  embedding: number[] | string;
+}
+
+export interface ParsedEmbeddings {
+  data: EmbeddingItem[];
+  usage: TokenUsage | null;
+}
+
+export interface EmbeddingsAdapter {
+  buildRequest(req: EmbeddingsRequest, target: UpstreamTarget): Request;
+  parseResponse(body: unknown): ParsedEmbeddings;
 }

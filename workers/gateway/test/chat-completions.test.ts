@@ -12,9 +12,12 @@ beforeAll(async () => {
   tenant = await seedTenant("chat");
 });
 
+// sort by price pins mock/echo to its cheaper "mock" endpoint (the default spreads load
+// by weighted random), so the prices above apply; routing has its own tests.
 const ask = (content: string, extra: Record<string, unknown> = {}) => ({
   model: "mock/echo",
   messages: [{ role: "user", content }],
+  provider: { sort: "price" },
   ...extra,
 });
 

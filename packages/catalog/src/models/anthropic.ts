@@ -1,8 +1,11 @@
 import type { Model } from "../types.ts";
 import { endpoint, released } from "./defaults.ts";
 
-// Prices: integer nano-USD per token, from anthropic.com/pricing (base input/output;
-// cache reads/writes are not modelled here). All whole nanos.
+// Prices: integer nano-USD per token, from anthropic.com/pricing. cacheRead is the cache
+// hit price (10 % of input), cacheWrite the 5-minute cache write (125 % of input); 1-hour
+// writes (200 %) bill as 5-minute writes: the adapter does not read usage.cache_creation's
+// 5m/1h split yet.
+// All whole nanos.
 export const anthropicModels: Model[] = [
   {
     id: "anthropic/claude-sonnet-4",
@@ -15,7 +18,7 @@ export const anthropicModels: Model[] = [
     endpoints: [
       endpoint("anthropic", {
         upstreamModel: "claude-sonnet-4-20250514",
-        pricing: { prompt: 3000, completion: 15_000 }, // $3 / $15
+        pricing: { prompt: 3000, completion: 15_000, cacheRead: 300, cacheWrite: 3750 }, // $3 / $15, read $0.30, write $3.75
         quantization: "unknown",
         contextLength: 200_000,
         maxOutput: 64_000,
@@ -35,7 +38,7 @@ export const anthropicModels: Model[] = [
     endpoints: [
       endpoint("anthropic", {
         upstreamModel: "claude-opus-4-20250514",
-        pricing: { prompt: 15_000, completion: 75_000 }, // $15 / $75
+        pricing: { prompt: 15_000, completion: 75_000, cacheRead: 1500, cacheWrite: 18_750 }, // $15 / $75, read $1.50, write $18.75
         quantization: "unknown",
         contextLength: 200_000,
         maxOutput: 32_000,
@@ -55,7 +58,7 @@ export const anthropicModels: Model[] = [
     endpoints: [
       endpoint("anthropic", {
         upstreamModel: "claude-3-5-haiku-20241022",
-        pricing: { prompt: 800, completion: 4000 }, // $0.80 / $4
+        pricing: { prompt: 800, completion: 4000, cacheRead: 80, cacheWrite: 1000 }, // $0.80 / $4, read $0.08, write $1
         quantization: "unknown",
         contextLength: 200_000,
         maxOutput: 8192,

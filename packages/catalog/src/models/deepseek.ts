@@ -2,8 +2,9 @@ import type { Model } from "../types.ts";
 import { endpoint, FREE_TIER_POLICY, released } from "./defaults.ts";
 
 // Prices: integer nano-USD per token. DeepSeek's own prices are its V3/R1-era list
-// prices for cache-miss input (cache hits are cheaper upstream; we bill the miss price).
-// Third-party prices from Together's and Fireworks' pages. All whole nanos.
+// prices: prompt is the cache-miss input price, cacheRead the cache-hit price (context
+// caching is automatic; writes cost the miss price). Third-party prices from Together's
+// and Fireworks' pages (cache discounts not modelled). All whole nanos.
 export const deepseekModels: Model[] = [
   {
     id: "deepseek/deepseek-chat",
@@ -16,7 +17,7 @@ export const deepseekModels: Model[] = [
     endpoints: [
       endpoint("deepseek", {
         upstreamModel: "deepseek-chat",
-        pricing: { prompt: 270, completion: 1100 }, // $0.27 / $1.10
+        pricing: { prompt: 270, completion: 1100, cacheRead: 70 }, // $0.27 / $1.10, cache hit $0.07
         quantization: "fp8",
         contextLength: 65_536,
         maxOutput: 8192,
@@ -54,7 +55,7 @@ export const deepseekModels: Model[] = [
     endpoints: [
       endpoint("deepseek", {
         upstreamModel: "deepseek-reasoner",
-        pricing: { prompt: 550, completion: 2190 }, // $0.55 / $2.19
+        pricing: { prompt: 550, completion: 2190, cacheRead: 140 }, // $0.55 / $2.19, cache hit $0.14
         quantization: "fp8",
         contextLength: 65_536,
         maxOutput: 32_768,

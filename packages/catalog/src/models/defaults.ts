@@ -60,6 +60,9 @@ const DEFAULTS = {
   mistral: { region: "eu", dataPolicy: policy(false, true, false), supportedParameters: PARAMS.mistral },
   mock: { region: "us", dataPolicy: policy(false, false, false), supportedParameters: PARAMS.mock },
   "mock-eu": { region: "eu", dataPolicy: policy(false, false, true), supportedParameters: PARAMS.mock },
+  // Native-format mocks accept what their format's adapter can carry, like the real providers.
+  "mock-anthropic": { region: "us", dataPolicy: policy(false, false, false), supportedParameters: PARAMS.anthropic },
+  "mock-gemini": { region: "us", dataPolicy: policy(false, false, false), supportedParameters: PARAMS.gemini },
 } satisfies Record<string, ProviderDefaults>;
 
 export type CatalogProvider = keyof typeof DEFAULTS;

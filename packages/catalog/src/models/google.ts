@@ -3,7 +3,10 @@ import { endpoint, released } from "./defaults.ts";
 
 // Prices: integer nano-USD per token, from ai.google.dev/pricing (paid tier, text input;
 // Vertex lists the same). Gemini 2.5 Pro uses its ≤200k-prompt tier; longer prompts
-// cost more upstream ($2.50 / $15) and are not modelled. All whole nanos.
+// cost more upstream ($2.50 / $15) and are not modelled. cacheRead is the context-cache
+// price for text (implicit caching on 2.5, 25 % of input; explicit caching only on 2.0,
+// whose storage fee is not modelled): Google lists $0.31 for 2.5 Pro (25 % would be
+// $0.3125, not a whole nano), $0.075 for 2.5 Flash, $0.025 for 2.0 Flash. All whole nanos.
 export const googleModels: Model[] = [
   {
     id: "google/gemini-2.5-pro",
@@ -16,7 +19,7 @@ export const googleModels: Model[] = [
     endpoints: [
       endpoint("google-ai-studio", {
         upstreamModel: "gemini-2.5-pro",
-        pricing: { prompt: 1250, completion: 10_000 }, // $1.25 / $10
+        pricing: { prompt: 1250, completion: 10_000, cacheRead: 310 }, // $1.25 / $10, cached $0.31
         quantization: "unknown",
         contextLength: 1_048_576,
         maxOutput: 65_536,
@@ -25,7 +28,7 @@ export const googleModels: Model[] = [
       }),
       endpoint("google-vertex-eu", {
         upstreamModel: "gemini-2.5-pro",
-        pricing: { prompt: 1250, completion: 10_000 }, // $1.25 / $10
+        pricing: { prompt: 1250, completion: 10_000, cacheRead: 310 }, // $1.25 / $10, cached $0.31
         quantization: "unknown",
         contextLength: 1_048_576,
         maxOutput: 65_536,
@@ -45,7 +48,7 @@ export const googleModels: Model[] = [
     endpoints: [
       endpoint("google-ai-studio", {
         upstreamModel: "gemini-2.5-flash",
-        pricing: { prompt: 300, completion: 2500 }, // $0.30 / $2.50
+        pricing: { prompt: 300, completion: 2500, cacheRead: 75 }, // $0.30 / $2.50, cached $0.075
         quantization: "unknown",
         contextLength: 1_048_576,
         maxOutput: 65_536,
@@ -54,7 +57,7 @@ export const googleModels: Model[] = [
       }),
       endpoint("google-vertex-eu", {
         upstreamModel: "gemini-2.5-flash",
-        pricing: { prompt: 300, completion: 2500 }, // $0.30 / $2.50
+        pricing: { prompt: 300, completion: 2500, cacheRead: 75 }, // $0.30 / $2.50, cached $0.075
         quantization: "unknown",
         contextLength: 1_048_576,
         maxOutput: 65_536,
@@ -74,7 +77,7 @@ export const googleModels: Model[] = [
     endpoints: [
       endpoint("google-ai-studio", {
         upstreamModel: "gemini-2.0-flash-001",
-        pricing: { prompt: 100, completion: 400 }, // $0.10 / $0.40
+        pricing: { prompt: 100, completion: 400, cacheRead: 25 }, // $0.10 / $0.40, cached $0.025
         quantization: "unknown",
         contextLength: 1_048_576,
         maxOutput: 8192,
@@ -83,7 +86,7 @@ export const googleModels: Model[] = [
       }),
       endpoint("google-vertex-eu", {
         upstreamModel: "gemini-2.0-flash-001",
-        pricing: { prompt: 100, completion: 400 }, // $0.10 / $0.40
+        pricing: { prompt: 100, completion: 400, cacheRead: 25 }, // $0.10 / $0.40, cached $0.025
         quantization: "unknown",
         contextLength: 1_048_576,
         maxOutput: 8192,

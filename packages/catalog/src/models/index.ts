@@ -6,9 +6,11 @@ import { metaModels } from "./meta.ts";
 import { mistralModels } from "./mistral.ts";
 import { mockModels } from "./mock.ts";
 import { openaiModels } from "./openai.ts";
+import { openaiEmbeddingModels } from "./openai-embeddings.ts";
 import { qwenModels } from "./qwen.ts";
 
 export { anthropicModels, deepseekModels, googleModels, metaModels, mistralModels, mockModels, openaiModels, qwenModels };
+export { openaiEmbeddingModels };
 
 /** Every model in the catalog, real providers first, mocks last. */
 export const models: Model[] = [
@@ -19,5 +21,6 @@ export const models: Model[] = [
   ...mistralModels,
   ...deepseekModels,
   ...qwenModels,
+  ...openaiEmbeddingModels,
   ...mockModels,
 ];

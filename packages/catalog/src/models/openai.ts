@@ -2,7 +2,9 @@ import type { Model } from "../types.ts";
 import { endpoint, released } from "./defaults.ts";
 
 // Prices: integer nano-USD per token ($1/M tokens = 1000). From openai.com/api/pricing
-// and each host's pricing page; all were whole nanos, no rounding needed.
+// and each host's pricing page; all were whole nanos, no rounding needed. cacheRead is
+// OpenAI's "cached input" price (automatic prompt caching; no charge for writes). The
+// third-party gpt-oss hosts' cache discounts are not modelled: billed at the input price.
 export const openaiModels: Model[] = [
   {
     id: "openai/gpt-4o",
@@ -15,7 +17,7 @@ export const openaiModels: Model[] = [
     endpoints: [
       endpoint("openai", {
         upstreamModel: "gpt-4o",
-        pricing: { prompt: 2500, completion: 10_000 }, // $2.50 / $10
+        pricing: { prompt: 2500, completion: 10_000, cacheRead: 1250 }, // $2.50 / $10, cached $1.25
         quantization: "unknown",
         contextLength: 128_000,
         maxOutput: 16_384,
@@ -35,7 +37,7 @@ export const openaiModels: Model[] = [
     endpoints: [
       endpoint("openai", {
         upstreamModel: "gpt-4o-mini",
-        pricing: { prompt: 150, completion: 600 }, // $0.15 / $0.60
+        pricing: { prompt: 150, completion: 600, cacheRead: 75 }, // $0.15 / $0.60, cached $0.075
         quantization: "unknown",
         contextLength: 128_000,
         maxOutput: 16_384,
@@ -55,7 +57,7 @@ export const openaiModels: Model[] = [
     endpoints: [
       endpoint("openai", {
         upstreamModel: "gpt-4.1",
-        pricing: { prompt: 2000, completion: 8000 }, // $2 / $8
+        pricing: { prompt: 2000, completion: 8000, cacheRead: 500 }, // $2 / $8, cached $0.50
         quantization: "unknown",
         contextLength: 1_047_576,
         maxOutput: 32_768,
@@ -75,7 +77,7 @@ export const openaiModels: Model[] = [
     endpoints: [
       endpoint("openai", {
         upstreamModel: "gpt-4.1-mini",
-        pricing: { prompt: 400, completion: 1600 }, // $0.40 / $1.60
+        pricing: { prompt: 400, completion: 1600, cacheRead: 100 }, // $0.40 / $1.60, cached $0.10
         quantization: "unknown",
         contextLength: 1_047_576,
         maxOutput: 32_768,

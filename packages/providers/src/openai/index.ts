@@ -1,4 +1,5 @@
 import type { ProviderAdapter } from "../types.ts";
+import { openaiEmbeddings } from "./embeddings.ts";
 import { parseOpenAIError } from "./errors.ts";
 import { buildOpenAIRequest } from "./request.ts";
 import { parseOpenAICompletion } from "./response.ts";
@@ -11,4 +12,5 @@ export const openaiAdapter: ProviderAdapter = {
   parseCompletion: parseOpenAICompletion,
   createStreamParser: createOpenAIStreamParser,
   parseError: parseOpenAIError,
+  embeddings: openaiEmbeddings,
 };

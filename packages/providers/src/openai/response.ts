@@ -5,6 +5,8 @@ interface OpenAIUsage {
   prompt_tokens?: number;
   completion_tokens?: number;
   prompt_tokens_details?: { cached_tokens?: number };
+  /** DeepSeek's name for the cached part of prompt_tokens (it may also send cached_tokens). */
+  prompt_cache_hit_tokens?: number;
   completion_tokens_details?: { reasoning_tokens?: number };
 }
 
@@ -20,12 +22,14 @@ export function normaliseFinishReason(reason: unknown): FinishReason | null {
   return "stop";
 }
 
+/** prompt_tokens includes the cached tokens, which is TokenUsage's meaning too. */
 export function toTokenUsage(usage: OpenAIUsage | null | undefined): TokenUsage | null {
   if (!usage || typeof usage.prompt_tokens !== "number") return null;
+  const cached = usage.prompt_tokens_details?.cached_tokens || usage.prompt_cache_hit_tokens;
   return {
     promptTokens: usage.prompt_tokens,
     completionTokens: usage.completion_tokens ?? 0,
-    ...(usage.prompt_tokens_details?.cached_tokens ? { cachedTokens: usage.prompt_tokens_details.cached_tokens } : {}),
+    ...(cached ? { cachedTokens: cached } : {}),
     ...(usage.completion_tokens_details?.reasoning_tokens
       ? { reasoningTokens: usage.completion_tokens_details.reasoning_tokens }
       : {}),

@@ -1,9 +1,10 @@
-import { unauthorized } from "@switchyard/schemas";
+import { forbidden, unauthorized } from "@switchyard/schemas";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
+import { now } from "../lib/clock.ts";
 import { sha256Hex } from "../lib/hash.ts";
 import { cachedKey } from "./key-cache.ts";
-import { type KeyRecord, lookupKey } from "./key-lookup.ts";
+import { type KeyKind, type KeyRecord, lookupKey } from "./key-lookup.ts";
 
 export type AuthContext = KeyRecord & { keyHash: string };
 
@@ -16,23 +17,34 @@ export function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
-/** Resolves the caller's key and checks it may act; `kind` says which kind of key the route wants. */
-export async function authenticate(db: D1Database, header: string | undefined, kind: KeyRecord["kind"]): Promise<AuthContext> {
+/**
+ * Resolves the caller's key and checks it may act. 401: no key, unknown,
+ * disabled or expired. 403: a real key of the wrong kind for the route
+ * (management keys cannot call inference; inference keys cannot manage keys).
+ */
+export async function authenticate(db: D1Database, header: string | undefined, kinds: readonly KeyKind[], at = now()): Promise<AuthContext> {
   const token = bearerToken(header);
   if (!token) throw unauthorized("Missing API key: send Authorization: Bearer <key>");
   if (!KEY_PATTERN.test(token)) throw unauthorized("Invalid API key");
   const keyHash = await sha256Hex(token);
-  const record = await cachedKey(keyHash, () => lookupKey(db, keyHash));
+  const record = await cachedKey(keyHash, () => lookupKey(db, keyHash), at);
   if (!record) throw unauthorized("Invalid API key");
   if (record.disabled) throw unauthorized("This API key is disabled");
-  if (record.expiresAt !== null && record.expiresAt <= Date.now()) throw unauthorized("This API key has expired");
-  if (record.kind !== kind) {
-    throw unauthorized(kind === "inference" ? "Management keys cannot call inference endpoints" : "A management key is required");
+  if (record.expiresAt !== null && record.expiresAt <= at) throw unauthorized("This API key has expired");
+  if (!kinds.includes(record.kind)) {
+    throw forbidden(record.kind === "management" ? "Management keys cannot call inference endpoints" : "A management key is required for this endpoint");
   }
   return { ...record, keyHash };
 }
 
-export const requireInferenceKey: MiddlewareHandler<AppEnv> = async (c, next) => {
-  c.set("auth", await authenticate(c.env.DB, c.req.header("authorization"), "inference"));
-  await next();
-};
+export const INFERENCE: readonly KeyKind[] = ["inference"];
+export const MANAGEMENT: readonly KeyKind[] = ["management"];
+export const ANY_KEY: readonly KeyKind[] = ["inference", "management"];
+
+/** Route middleware: sets `c.var.auth` or answers 401/403. */
+export function requireKey(kinds: readonly KeyKind[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set("auth", await authenticate(c.env.DB, c.req.header("authorization"), kinds));
+    await next();
+  };
+}

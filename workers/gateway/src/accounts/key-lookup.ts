@@ -1,18 +1,24 @@
-import { accountBalances, apiKeys, workspaces } from "@switchyard/db";
+import { apiKeys, workspaces } from "@switchyard/db";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { LimitReset } from "./windows.ts";
+
+export type KeyKind = "inference" | "management";
 
 /** What a key grants: the workspace it acts in and that workspace's routing rules. */
 export interface KeyRecord {
   keyId: string;
-  kind: "inference" | "management";
+  kind: KeyKind;
   name: string;
+  /** The key's first characters, safe to show (e.g. "sk-sy-v1-3fa"). */
+  prefix: string;
   disabled: boolean;
   expiresAt: number | null;
   limitNanos: number | null;
-  limitReset: "none" | "daily" | "weekly" | "monthly";
+  limitReset: LimitReset;
   workspaceId: string;
   accountId: string;
+  monthlyBudgetNanos: number | null;
   zdr: boolean;
   euOnly: boolean;
   providerPreferences: string | null;
@@ -25,12 +31,14 @@ export async function lookupKey(db: D1Database, hash: string): Promise<KeyRecord
       keyId: apiKeys.id,
       kind: apiKeys.kind,
       name: apiKeys.name,
+      prefix: apiKeys.prefix,
       disabled: apiKeys.disabled,
       expiresAt: apiKeys.expiresAt,
       limitNanos: apiKeys.limitNanos,
       limitReset: apiKeys.limitReset,
       workspaceId: workspaces.id,
       accountId: workspaces.accountId,
+      monthlyBudgetNanos: workspaces.monthlyBudgetNanos,
       zdr: workspaces.zdr,
       euOnly: workspaces.euOnly,
       providerPreferences: workspaces.providerPreferences,
@@ -40,13 +48,4 @@ export async function lookupKey(db: D1Database, hash: string): Promise<KeyRecord
     .where(eq(apiKeys.hash, hash))
     .limit(1);
   return rows[0] ?? null;
-}
-
-export async function readBalanceNanos(db: D1Database, accountId: string): Promise<number> {
-  const rows = await drizzle(db)
-    .select({ balance: accountBalances.balanceNanos })
-    .from(accountBalances)
-    .where(eq(accountBalances.accountId, accountId))
-    .limit(1);
-  return rows[0]?.balance ?? 0;
 }

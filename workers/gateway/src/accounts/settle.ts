@@ -1,21 +1,34 @@
-import { accountBalances, generations, ledgerEntries } from "@switchyard/db";
-import { sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
+import type { Env } from "../env.ts";
 import type { GenerationOutcome } from "../inference/generation.ts";
+import { now } from "../lib/clock.ts";
 import type { AuthContext } from "./auth.ts";
+import { chargesFor } from "./charges.ts";
+import { settleSpend } from "./spend/client.ts";
+import type { Settlement } from "./spend/types.ts";
 
 /**
- * Records a finished generation and, when it succeeded and cost something,
- * debits the account in the same D1 batch (ledger entry + running balance).
- * The ledger's idempotency key makes a retried settlement write nothing twice.
- * Failed, cut and cancelled requests are recorded but never charged.
+ * Records a finished generation (its stats, never its text) and debits what it
+ * charges, through the account's spend object, which releases the request's
+ * reservation in the same step. Failed, cut and cancelled requests are recorded
+ * and never charged; a BYOK answer is charged the BYOK fee (past the monthly free
+ * million) instead of usage. Retrying is safe: every ledger entry has an
+ * idempotency key, and the BYOK counter chains on the generation insert.
  */
-export async function settleGeneration(db: D1Database, auth: AuthContext, outcome: GenerationOutcome): Promise<void> {
-  const d = drizzle(db);
-  const charge = outcome.status === "success" ? outcome.costNanos : 0n;
-  const insertGeneration = d
-    .insert(generations)
-    .values({
+export async function settleGeneration(env: Env, auth: AuthContext, outcome: GenerationOutcome, at = now()): Promise<void> {
+  await settleSpend(env, settlementFor(auth, outcome, at));
+}
+
+export function settlementFor(auth: AuthContext, outcome: GenerationOutcome, at: number): Settlement {
+  const charges = chargesFor(outcome, auth);
+  const usage = charges.find((c) => c.kind === "usage")?.amountNanos ?? 0n;
+  const elapsed = outcome.endedAt - outcome.startedAt;
+  return {
+    reservationId: outcome.id,
+    accountId: auth.accountId,
+    keyId: auth.keyId,
+    usedAt: at,
+    byok: outcome.byok && outcome.status === "success" ? { startedAt: outcome.startedAt, hostedCostNanos: Number(outcome.costNanos) } : null,
+    generation: {
       id: outcome.id,
       accountId: auth.accountId,
       workspaceId: auth.workspaceId,
@@ -27,42 +40,25 @@ export async function settleGeneration(db: D1Database, auth: AuthContext, outcom
       errorCode: outcome.errorCode ?? null,
       promptTokens: outcome.usage?.promptTokens ?? 0,
       completionTokens: outcome.usage?.completionTokens ?? 0,
-      costNanos: Number(charge),
+      costNanos: Number(usage),
+      byok: outcome.byok,
       streamed: outcome.streamed,
       finishReason: outcome.finishReason,
-      latencyMs: outcome.endedAt - outcome.startedAt,
+      latencyMs: elapsed,
       ttftMs: outcome.firstTokenAt ? outcome.firstTokenAt - outcome.startedAt : null,
       attempts: JSON.stringify(outcome.attempts),
-    })
-    .onConflictDoNothing();
-
-  if (charge === 0n) {
-    await insertGeneration;
-    return;
-  }
-  const amount = -Number(charge);
-  await d.batch([
-    insertGeneration,
-    d
-      .insert(ledgerEntries)
-      .values({
-        accountId: auth.accountId,
-        workspaceId: auth.workspaceId,
-        apiKeyId: auth.keyId,
-        kind: "usage",
-        amountNanos: amount,
-        idempotencyKey: `usage:${outcome.id}`,
-        generationId: outcome.id,
-      })
-      .onConflictDoNothing(),
-    // Only moves the balance if the ledger row above was written by this batch.
-    d
-      .insert(accountBalances)
-      .values({ accountId: auth.accountId, balanceNanos: amount })
-      .onConflictDoUpdate({
-        target: accountBalances.accountId,
-        set: { balanceNanos: sql`${accountBalances.balanceNanos} + ${amount}`, updatedAt: sql`(unixepoch() * 1000)` },
-        setWhere: sql`changes() > 0`,
-      }),
-  ]);
+      createdAt: at - elapsed, // when the request started, on the accounts clock
+    },
+    entries: charges.map((c) => ({
+      accountId: auth.accountId,
+      workspaceId: auth.workspaceId,
+      apiKeyId: auth.keyId,
+      kind: c.kind,
+      amountNanos: -Number(c.amountNanos),
+      idempotencyKey: c.idempotencyKey,
+      generationId: outcome.id,
+      description: c.description ?? null,
+      createdAt: at,
+    })),
+  };
 }

@@ -1,15 +1,19 @@
-import type { ProviderAdapter, UpstreamFailure, UpstreamTarget } from "@switchyard/providers";
+import { type ProviderAdapter, UntranslatableRequest, type UpstreamFailure, type UpstreamTarget } from "@switchyard/providers";
 import type { ChatCompletionRequest } from "@switchyard/schemas";
+import { awaitFirstEvent } from "./first-event.ts";
+import { readCompletion } from "./read-completion.ts";
 import { upstreamFetch } from "./upstream-fetch.ts";
 
 export type UpstreamResult = { ok: true; response: Response } | { ok: false; failure: UpstreamFailure };
 
 /**
- * One attempt against one endpoint, up to the response headers. A timeout
- * before the first byte, a refused connection or an error status is a failure
- * the caller may fail over from; `signal` carries the client's disconnect.
+ * One attempt against one endpoint, up to the point where the answer can be
+ * sent: a stream's first event, or a whole non-streamed answer. A timeout
+ * before that, a refused connection, an error status, a stream that dies
+ * before answering or an invalid answer is a failure the caller may fail over from. `signal` carries the client's disconnect, and
+ * keeps aborting the upstream call after it answered.
  */
-export async function callUpstream(
+export function callUpstream(
   adapter: ProviderAdapter,
   request: ChatCompletionRequest,
   target: UpstreamTarget,
@@ -17,26 +21,58 @@ export async function callUpstream(
   signal: AbortSignal,
   firstByteTimeoutMs: number,
 ): Promise<UpstreamResult> {
+  return attemptUpstream(
+    {
+      build: () => adapter.buildRequest(request, target, stream),
+      parseError: adapter.parseError,
+      accept: (response, upstreamSignal) => (stream ? awaitFirstEvent(response, adapter, upstreamSignal) : readCompletion(response, adapter)),
+    },
+    signal,
+    firstByteTimeoutMs,
+  );
+}
+
+/** One kind of upstream call (chat, embeddings): how to make it and when its 2xx answer counts as answered. */
+export interface UpstreamCall {
+  /** May throw UntranslatableRequest: the provider's format cannot carry the request. */
+  build(): Request;
+  parseError: ProviderAdapter["parseError"];
+  /** Reads a 2xx answer far enough to know it is good; a failure here can still fail over. */
+  accept(response: Response, signal: AbortSignal): Promise<UpstreamResult>;
+}
+
+export async function attemptUpstream(call: UpstreamCall, signal: AbortSignal, firstByteTimeoutMs: number): Promise<UpstreamResult> {
+  if (signal.aborted) return { ok: false, failure: clientGone() };
   const controller = new AbortController();
   const onClientAbort = () => controller.abort(signal.reason);
   signal.addEventListener("abort", onClientAbort, { once: true });
   const timer = setTimeout(() => controller.abort(new FirstByteTimeout()), firstByteTimeoutMs);
+  let answered = false;
   try {
-    const upstream = adapter.buildRequest(request, target, stream);
+    const upstream = call.build();
     const response = await upstreamFetch(upstream, controller.signal);
-    if (response.ok) return { ok: true, response };
-    const text = await response.text().catch(() => "");
-    return { ok: false, failure: adapter.parseError(response.status, text, response.headers) };
+    if (!response.ok) {
+      const text = await response.text().catch(() => "");
+      return { ok: false, failure: call.parseError(response.status, text, response.headers) };
+    }
+    const result = await call.accept(response, controller.signal);
+    answered = result.ok;
+    return result;
   } catch (error) {
+    // The request uses something this provider's format cannot carry: the caller's to change. Not
+    // retryable, so it never counts against the provider's health.
+    if (error instanceof UntranslatableRequest) return { ok: false, failure: { status: 400, message: error.message, retryable: false } };
     if (controller.signal.reason instanceof FirstByteTimeout) {
       return { ok: false, failure: { status: 408, message: `No response within ${firstByteTimeoutMs} ms`, retryable: true } };
     }
-    if (signal.aborted) return { ok: false, failure: { status: 499, message: "Client closed the request", retryable: false } };
+    if (signal.aborted) return { ok: false, failure: clientGone() };
     return { ok: false, failure: { status: 502, message: "Could not connect to the provider", retryable: true } };
   } finally {
     clearTimeout(timer);
-    signal.removeEventListener("abort", onClientAbort);
+    if (!answered) signal.removeEventListener("abort", onClientAbort);
   }
 }
+
+const clientGone = (): UpstreamFailure => ({ status: 499, message: "Client closed the request", retryable: false });
 
 class FirstByteTimeout extends Error {}

@@ -11,7 +11,7 @@ export async function completeResponse(
   committed: Committed,
   outcome: Pick<GenerationOutcome, "id" | "startedAt">,
 ): Promise<{ body: ChatCompletion; outcome: GenerationOutcome }> {
-  const { planned, adapter, provider, response, attempts } = committed;
+  const { planned, adapter, provider, response, attempts, byok } = committed;
   let parsed;
   try {
     parsed = adapter.parseCompletion(await response.json());
@@ -37,7 +37,7 @@ export async function completeResponse(
         logprobs: null,
       },
     ],
-    usage: usageBody(parsed.usage, costNanos),
+    usage: usageBody(parsed.usage, costNanos, byok),
   };
   return {
     body,
@@ -49,6 +49,7 @@ export async function completeResponse(
       status: "success",
       usage: parsed.usage,
       costNanos,
+      byok,
       finishReason: parsed.finishReason,
       streamed: false,
       firstTokenAt: now,

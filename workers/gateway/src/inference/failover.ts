@@ -1,16 +1,21 @@
 import type { ProviderInfo } from "@switchyard/catalog";
-import { adapterFor, type ProviderAdapter, type UpstreamFailure } from "@switchyard/providers";
+import { adapterFor, type ProviderAdapter, type UpstreamFailure, type UpstreamTarget } from "@switchyard/providers";
 import type { PlannedAttempt } from "@switchyard/router";
 import { type ChatCompletionRequest, GatewayError, noProviderAvailable } from "@switchyard/schemas";
+import type { Attempt } from "../byok/targets.ts";
 import type { Env } from "../env.ts";
-import { callUpstream } from "./call-upstream.ts";
+import { callUpstream, type UpstreamResult } from "./call-upstream.ts";
 import { resolveTarget } from "./targets.ts";
 
+/** One endpoint tried for a request: listed in error metadata, the response header and the generation record. */
 export interface AttemptRecord {
   provider: string;
   model: string;
   status: number;
+  /** The provider's error message; left out under ZDR, where provider text may echo the prompt. */
   message?: string;
+  /** Tried with the workspace's own provider key. */
+  byok?: true;
 }
 
 /** The endpoint that answered: the response is committed to it. */
@@ -20,46 +25,87 @@ export interface Committed {
   adapter: ProviderAdapter;
   response: Response;
   attempts: AttemptRecord[];
+  /** Served with the workspace's own provider key: billed as BYOK. */
+  byok: boolean;
+  /** Reports a failure of this endpoint after it was committed (a stream cut mid-way) to the health object. */
+  reportFailure(failure: UpstreamFailure): void;
 }
 
 export interface FailoverOptions {
   stream: boolean;
   signal: AbortSignal;
   firstByteTimeoutMs: number;
-  /** Told of every failed attempt that should count against the provider's health. */
+  /** Workspace ZDR: attempt records keep status codes only. */
+  zdr?: boolean;
+  /** Told of every failed attempt that counts against the endpoint's health (see countsAgainstHealth). */
   onProviderFailure?: (planned: PlannedAttempt, failure: UpstreamFailure) => void;
 }
 
 /**
- * Tries the planned endpoints in order until one answers. A retryable failure
- * (429, 5xx, timeout, connection error) moves on to the next endpoint; a
- * failure that is the caller's fault (400, 413) is reported at once.
+ * 5xx, 429, timeouts and connection errors (no upstream status) mark an endpoint
+ * unhealthy; a rejected key or model does not, and neither does anything that
+ * happens on a workspace's own key (its rate limit, its auth say nothing about the provider).
  */
-export async function firstAnsweringEndpoint(
+export function countsAgainstHealth(failure: UpstreamFailure, planned: Attempt): boolean {
+  if (planned.byok) return false;
+  const status = failure.upstreamStatus;
+  return status === undefined || status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * Tries the planned endpoints in order until one answers. A retryable failure
+ * (429, 5xx, timeout, connection error, a stream that dies before its first
+ * event) moves on to the next endpoint; a failure that is the caller's fault
+ * (400, 413) or a client that went away ends the request at once.
+ */
+export function firstAnsweringEndpoint(env: Env, plan: Attempt[], request: ChatCompletionRequest, options: FailoverOptions): Promise<Committed> {
+  return firstAnswering(env, plan, options, (adapter, target) =>
+    callUpstream(adapter, request, target, options.stream, options.signal, options.firstByteTimeoutMs),
+  );
+}
+
+/**
+ * The failover loop for any kind of call (chat, embeddings): `attempt` makes the
+ * call to one endpoint, or returns null when its wire format cannot serve that
+ * kind of call (the endpoint is then skipped like an unconfigured one).
+ */
+export async function firstAnswering(
   env: Env,
-  plan: PlannedAttempt[],
-  request: ChatCompletionRequest,
-  options: FailoverOptions,
+  plan: Attempt[],
+  options: Omit<FailoverOptions, "stream">,
+  attempt: (adapter: ProviderAdapter, target: UpstreamTarget) => Promise<UpstreamResult> | null,
 ): Promise<Committed> {
   const attempts: AttemptRecord[] = [];
   let lastFailure: UpstreamFailure | undefined;
   for (const planned of plan) {
-    const resolved = resolveTarget(env, planned.endpoint);
+    const resolved = resolveTarget(env, planned.endpoint, planned.byok?.apiKey);
+    const byok = planned.byok ? { byok: true as const } : {};
     const adapter = resolved && adapterFor(resolved.provider.apiFormat);
-    if (!resolved || !adapter) {
+    const call = resolved && adapter ? attempt(adapter, resolved.target) : null;
+    if (!resolved || !adapter || !call) {
       attempts.push({ provider: planned.endpoint.provider, model: planned.model.id, status: 503, message: "provider not configured" });
       continue;
     }
-    const result = await callUpstream(adapter, request, resolved.target, options.stream, options.signal, options.firstByteTimeoutMs);
+    const result = await call;
     if (result.ok) {
-      attempts.push({ provider: resolved.provider.slug, model: planned.model.id, status: 200 });
-      return { planned, provider: resolved.provider, adapter, response: result.response, attempts };
+      attempts.push({ provider: resolved.provider.slug, model: planned.model.id, status: 200, ...byok });
+      const reportFailure = (failure: UpstreamFailure) => {
+        // A client that went away aborts the upstream read too: that is not the provider's failure.
+        if (!options.signal.aborted && countsAgainstHealth(failure, planned)) options.onProviderFailure?.(planned, failure);
+      };
+      return { planned, provider: resolved.provider, adapter, response: result.response, attempts, byok: Boolean(planned.byok), reportFailure };
     }
     const failure = result.failure;
-    attempts.push({ provider: resolved.provider.slug, model: planned.model.id, status: failure.upstreamStatus ?? failure.status, message: failure.message });
+    attempts.push({
+      provider: resolved.provider.slug,
+      model: planned.model.id,
+      status: failure.upstreamStatus ?? failure.status,
+      ...(options.zdr ? {} : { message: failure.message }),
+      ...byok,
+    });
     lastFailure = failure;
-    if (failure.retryable) options.onProviderFailure?.(planned, failure);
-    else throw failureToError(failure, attempts);
+    if (!failure.retryable) throw failureToError(failure, attempts);
+    if (countsAgainstHealth(failure, planned)) options.onProviderFailure?.(planned, failure);
   }
   if (!lastFailure) {
     throw noProviderAvailable("No provider is available for this model: none of its providers is configured", { attempts });
@@ -73,4 +119,9 @@ export function failureToError(failure: UpstreamFailure, attempts: AttemptRecord
     ...(failure.providerCode ? { provider_code: failure.providerCode } : {}),
     ...(failure.retryAfterSeconds !== undefined ? { retry_after_seconds: failure.retryAfterSeconds } : {}),
   });
+}
+
+/** The attempts as a response header: `provider model status` per attempt, in order (no provider text). */
+export function attemptsHeader(attempts: AttemptRecord[]): string {
+  return attempts.map((a) => `${a.provider} ${a.model} ${a.status}`).join(", ");
 }

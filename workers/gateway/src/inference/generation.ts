@@ -14,7 +14,10 @@ export interface GenerationOutcome {
   status: "success" | "error" | "cancelled";
   errorCode?: number;
   usage: TokenUsage | null;
+  /** What the answer costs at the catalog price (hosted); a BYOK answer is billed the BYOK fee on it instead. */
   costNanos: bigint;
+  /** Served with the workspace's own provider key. */
+  byok: boolean;
   finishReason: FinishReason | null;
   streamed: boolean;
   startedAt: number;
@@ -23,22 +26,28 @@ export interface GenerationOutcome {
   attempts: AttemptRecord[];
 }
 
+/** Hosted cost at the endpoint's prices; cached and cache-write prompt tokens at their own prices. */
 export function costOf(endpoint: Endpoint, usage: TokenUsage | null): bigint {
   if (!usage) return 0n;
-  return usageCostNanos(endpoint.pricing, { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens });
+  const { promptTokens, completionTokens, cachedTokens, cacheWriteTokens } = usage;
+  return usageCostNanos(endpoint.pricing, { promptTokens, completionTokens, cachedTokens, cacheWriteTokens });
 }
 
-/** The `usage` object of the response, with the gateway's cost in USD. */
-export function usageBody(usage: TokenUsage | null, costNanos: bigint): Usage {
+/**
+ * The `usage` object of the response, with the gateway's cost in USD. A BYOK
+ * answer costs no credits for usage (`cost` 0, `is_byok` true); its BYOK fee,
+ * if beyond the free million, is decided at settlement and shows in the ledger.
+ */
+export function usageBody(usage: TokenUsage | null, costNanos: bigint, byok = false): Usage {
   const prompt = usage?.promptTokens ?? 0;
   const completion = usage?.completionTokens ?? 0;
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    cost: nanosToUsdNumber(costNanos),
-    is_byok: false,
-    prompt_tokens_details: { cached_tokens: usage?.cachedTokens ?? 0 },
+    cost: nanosToUsdNumber(byok ? 0n : costNanos),
+    is_byok: byok,
+    prompt_tokens_details: { cached_tokens: usage?.cachedTokens ?? 0, ...(usage?.cacheWriteTokens ? { cache_write_tokens: usage.cacheWriteTokens } : {}) },
     completion_tokens_details: { reasoning_tokens: usage?.reasoningTokens ?? 0 },
   };
 }

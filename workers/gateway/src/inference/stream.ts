@@ -17,7 +17,7 @@ export function streamResponse(
   start: Pick<GenerationOutcome, "id" | "startedAt">,
   onEnd: (outcome: GenerationOutcome) => Promise<void>,
 ): { body: ReadableStream<Uint8Array>; ended: Promise<void> } {
-  const { planned, adapter, provider, response, attempts } = committed;
+  const { planned, adapter, provider, response, attempts, byok } = committed;
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   const sse = new SseDecoder();
@@ -44,6 +44,7 @@ export function streamResponse(
       ...(errorCode ? { errorCode } : {}),
       usage,
       costNanos: complete ? costOf(planned.endpoint, usage) : 0n,
+      byok,
       finishReason,
       streamed: true,
       ...(firstTokenAt ? { firstTokenAt } : {}),
@@ -66,6 +67,7 @@ export function streamResponse(
       } else if (event.type === "usage") {
         usage = event.usage;
       } else if (event.type === "error") {
+        committed.reportFailure(event.failure);
         out.push(errorChunk(event.failure.status, event.failure.message));
         return "error";
       } else {
@@ -87,6 +89,7 @@ export function streamResponse(
       try {
         read = await reader.read();
       } catch {
+        committed.reportFailure({ status: 502, message: "stream failed", retryable: true });
         await writer.write(errorChunk(502, `Provider ${provider.name} stream failed before it was complete`));
         return "error" as const;
       }
@@ -97,11 +100,12 @@ export function streamResponse(
       // waiting on each write is the backpressure that paces the upstream read.
       if (out.length) await writer.write(out.length === 1 ? out[0]! : concat(out));
       if (state === "done") {
-        await writer.write(concat([chunk({ choices: [], usage: usageBody(usage, costOf(planned.endpoint, usage)) }), DONE]));
+        await writer.write(concat([chunk({ choices: [], usage: usageBody(usage, costOf(planned.endpoint, usage), byok) }), DONE]));
         return "success" as const;
       }
       if (state === "error") return "error" as const;
       if (read.done) {
+        committed.reportFailure({ status: 502, message: "stream ended early", retryable: true });
         await writer.write(errorChunk(502, `Provider ${provider.name} ended the stream before it was complete`));
         return "error" as const;
       }

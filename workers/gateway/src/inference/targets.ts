@@ -25,12 +25,14 @@ export interface ResolvedTarget {
   target: UpstreamTarget;
 }
 
-/** Where to send a request for this endpoint, with the hosted key; null when the provider has no key configured. */
-export function resolveTarget(env: Env, endpoint: Endpoint): ResolvedTarget | null {
+/**
+ * Where to send a request for this endpoint, with the hosted key or `apiKey` (a
+ * workspace's own key); null when the provider has no key to use.
+ */
+export function resolveTarget(env: Env, endpoint: Endpoint, apiKey?: string): ResolvedTarget | null {
   const provider = providerFor(endpoint.provider);
   if (!provider) return null;
-  let apiKey: string | undefined;
-  if (provider.apiKeyEnv) {
+  if (!apiKey && provider.apiKeyEnv) {
     const value = env[provider.apiKeyEnv];
     if (typeof value !== "string" || !value) return null;
     apiKey = value;

@@ -1,16 +1,18 @@
-import { findModel } from "@switchyard/catalog";
-import { planRoute } from "@switchyard/router";
-import { chatCompletionRequestSchema, notFound, parseOrThrow, paymentRequired } from "@switchyard/schemas";
+import { chatCompletionRequestSchema, parseOrThrow } from "@switchyard/schemas";
 import { Hono } from "hono";
-import { authenticate } from "../accounts/auth.ts";
-import { readBalanceNanos } from "../accounts/key-lookup.ts";
+import { authenticate, INFERENCE } from "../accounts/auth.ts";
 import { settleGeneration } from "../accounts/settle.ts";
+import { costBoundNanos } from "../accounts/spend/cost-bound.ts";
+import { releaseSpend, reserveSpend } from "../accounts/spend/client.ts";
+import { byokTargets } from "../byok/targets.ts";
 import type { AppEnv } from "../env.ts";
 import { completeResponse } from "../inference/complete.ts";
-import { firstAnsweringEndpoint } from "../inference/failover.ts";
+import { attemptsHeader, firstAnsweringEndpoint } from "../inference/failover.ts";
 import type { GenerationOutcome } from "../inference/generation.ts";
 import { streamResponse } from "../inference/stream.ts";
 import { newGenerationId } from "../lib/ids.ts";
+import { applyFreeTierLimits } from "../routing/free-tier.ts";
+import { healthReporter, planRequest } from "../routing/plan-request.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "../middleware/json-body.ts";
 
 const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 30_000;
@@ -23,28 +25,39 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
   const body = await readJsonBody(c.req.raw, Number(env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY_BYTES);
   const request = parseOrThrow(chatCompletionRequestSchema, body);
 
-  // authenticate
-  const auth = await authenticate(env.DB, c.req.header("authorization"), "inference");
-  if ((await readBalanceNanos(env.DB, auth.accountId)) <= 0) throw paymentRequired();
+  // authenticate (the key comes from the isolate cache: no D1 round trip)
+  const auth = await authenticate(env.DB, c.req.header("authorization"), INFERENCE);
 
-  // plan route
-  const modelId = request.model ?? request.models![0]!;
-  const model = findModel(modelId);
-  if (!model) throw notFound(`Model ${modelId} does not exist. See GET /api/v1/models for the list.`, { model: modelId });
-  const plan = planRoute(model);
+  // plan route (models + fallbacks, workspace ZDR/EU, provider preferences, health; then the workspace's own keys)
+  const planned = await applyFreeTierLimits(env, auth.keyId, planRequest(env, c.executionCtx, request, auth));
+  const plan = await byokTargets(env, planned, auth.workspaceId);
+
+  // reserve the most this request can cost on any planned attempt (402 credits, 403 key limit or workspace budget)
+  const id = newGenerationId();
+  await reserveSpend(env, auth, id, costBoundNanos(plan, request));
+  // (a lost release only holds the funds until the reservation expires)
+  const release = () => c.executionCtx.waitUntil(releaseSpend(env, auth, id).catch(() => {}));
 
   // call adapter, failing over between endpoints
   const stream = request.stream === true;
-  const committed = await firstAnsweringEndpoint(env, plan, request, {
-    stream,
-    signal: c.req.raw.signal,
-    firstByteTimeoutMs: Number(env.FIRST_BYTE_TIMEOUT_MS) || DEFAULT_FIRST_BYTE_TIMEOUT_MS,
-  });
-  const id = newGenerationId();
-  const headers = { "x-generation-id": id, "x-switchyard-provider": committed.provider.slug };
+  let committed;
+  try {
+    committed = await firstAnsweringEndpoint(env, plan, request, {
+      stream,
+      signal: c.req.raw.signal,
+      firstByteTimeoutMs: Number(env.FIRST_BYTE_TIMEOUT_MS) || DEFAULT_FIRST_BYTE_TIMEOUT_MS,
+      zdr: auth.zdr,
+      onProviderFailure: healthReporter(env, c.executionCtx),
+    });
+  } catch (error) {
+    release(); // nothing answered: nothing is charged
+    throw error;
+  }
+  const headers = { "x-generation-id": id, "x-switchyard-provider": committed.provider.slug, "x-switchyard-attempts": attemptsHeader(committed.attempts) };
 
-  // settle cost once the answer has ended (after the response, never before it)
-  const settle = (outcome: GenerationOutcome) => settleGeneration(env.DB, auth, outcome);
+  // settle cost once the answer has ended (after the response, never before it):
+  // the spend object debits the real cost and releases the reservation in one step
+  const settle = (outcome: GenerationOutcome) => settleGeneration(env, auth, outcome);
 
   if (stream) {
     const { body, ended } = streamResponse(committed, { id, startedAt }, settle);
@@ -53,7 +66,14 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
       headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
     });
   }
-  const { body: completion, outcome } = await completeResponse(committed, { id, startedAt });
+  let answer;
+  try {
+    answer = await completeResponse(committed, { id, startedAt });
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const { body: completion, outcome } = answer;
   c.executionCtx.waitUntil(settle(outcome));
   return c.json(completion, 200, headers);
 });

@@ -4,8 +4,9 @@ import worker from "../../src/index.ts";
 /**
  * Calls the gateway in-process with a real execution context, then waits for
  * everything it deferred with waitUntil (settlement), so tests see the D1 state.
+ * `env` overrides bindings for this call (e.g. a D1 that counts its queries).
  */
-export async function call(path: string, init: RequestInit & { json?: unknown; key?: string } = {}): Promise<Response> {
+export async function call(path: string, init: RequestInit & { json?: unknown; key?: string; env?: Partial<Cloudflare.Env> } = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.key) headers.set("authorization", `Bearer ${init.key}`);
   let body = init.body;
@@ -14,10 +15,44 @@ export async function call(path: string, init: RequestInit & { json?: unknown; k
     body = JSON.stringify(init.json);
   }
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`http://gateway.test${path}`, { ...init, headers, body }), env, ctx);
+  const response = await worker.fetch(new Request(`http://gateway.test${path}`, { ...init, headers, body }), { ...env, ...init.env }, ctx);
   const text = await response.text();
   await waitOnExecutionContext(ctx);
   return new Response(text, { status: response.status, headers: response.headers });
+}
+
+/**
+ * A chat completion on mock/echo, pinned to its cheapest endpoint (the US one, $1/M prompt,
+ * $2/M completion tokens) so that tests see one provider, not the planner's weighted draw.
+ */
+export function chat(key: string, content = "hello", extra: Record<string, unknown> = {}): Promise<Response> {
+  return call("/api/v1/chat/completions", {
+    method: "POST",
+    key,
+    json: { model: "mock/echo", messages: [{ role: "user", content }], provider: { sort: "price" }, ...extra },
+  });
+}
+
+/** The body of a JSON response, untyped (tests assert on its shape). */
+export async function json(res: Response): Promise<any> {
+  return res.json();
+}
+
+/** A D1 binding that counts the queries made through it. */
+export function countingD1(db: D1Database): { db: D1Database; queries: () => number } {
+  let n = 0;
+  const counted = new Set(["prepare", "batch", "exec"]);
+  const proxy = new Proxy(db, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        if (counted.has(String(prop))) n++;
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { db: proxy, queries: () => n };
 }
 
 export async function balanceOf(accountId: string): Promise<number> {

@@ -1,0 +1,13 @@
+export * from "./types.ts";
+export * from "./format.ts";
+export { stylesheet, copyScript } from "./styles.ts";
+export { StackedBarChart, type DailySeries } from "./charts/stacked-bars.tsx";
+export { SignInPage, SignUpPage } from "./pages/auth.tsx";
+export { ErrorPage } from "./pages/error.tsx";
+export { OverviewPage, type OverviewData, type TopKey } from "./pages/overview.tsx";
+export { CreditsPage, type CreditsData, type PurchaseRow } from "./pages/credits.tsx";
+export { ReceiptPage, type ReceiptData } from "./pages/receipt.tsx";
+export { KeysPage, type KeyKind, type KeysData, type KeyRow, type LimitReset } from "./pages/keys.tsx";
+export { ActivityPage, type ActivityData, type ActivityFilters, type ActivityRow } from "./pages/activity.tsx";
+export { SettingsPage, type SettingsData, type SettingsForm, type MemberRow, type ProviderOption } from "./pages/settings.tsx";
+export { ByokPage, type ByokData, type ByokRow } from "./pages/byok.tsx";

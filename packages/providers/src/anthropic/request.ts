@@ -1,0 +1,133 @@
+import type { ChatCompletionRequest, ChatMessage, ContentPart, Tool, ToolChoice } from "@switchyard/schemas";
+import { maxOutputTokens, parseDataUrl, partsOf, stopList, textOf, toolArguments } from "../shared/content.ts";
+import { Turns } from "../shared/turns.ts";
+import { UntranslatableRequest } from "../shared/untranslatable.ts";
+import type { UpstreamTarget } from "../types.ts";
+
+/** The Messages API version the adapter is written against. */
+export const ANTHROPIC_VERSION = "2023-06-01";
+/** Anthropic requires max_tokens; used only when neither the request nor the catalog gives one. */
+const FALLBACK_MAX_TOKENS = 4096;
+
+type Block = Record<string, unknown>;
+
+/**
+ * An OpenAI chat request as a Messages API request: system messages lifted into
+ * `system`, content parts and tool traffic as content blocks, consecutive turns of
+ * one role merged (tool results for parallel calls must share one user turn).
+ * Parameters the Messages API lacks (penalties, seed, logprobs, response_format)
+ * are not sent.
+ */
+export function buildAnthropicRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): Request {
+  const { system, messages } = translateMessages(req.messages);
+  const body: Record<string, unknown> = {
+    model: target.upstreamModel,
+    max_tokens: maxOutputTokens(req) ?? target.maxOutput ?? FALLBACK_MAX_TOKENS,
+    messages,
+  };
+  if (system.length) body.system = system;
+  // Anthropic's temperature range is 0–1; OpenAI's is 0–2.
+  if (req.temperature !== undefined) body.temperature = Math.min(req.temperature, 1);
+  if (req.top_p !== undefined) body.top_p = req.top_p;
+  if (req.top_k !== undefined) body.top_k = req.top_k;
+  const stop = stopList(req.stop);
+  if (stop) body.stop_sequences = stop;
+  if (req.user) body.metadata = { user_id: req.user };
+  if (req.tools?.length) {
+    body.tools = req.tools.map(anthropicTool);
+    const choice = anthropicToolChoice(req.tool_choice, req.parallel_tool_calls);
+    if (choice) body.tool_choice = choice;
+  }
+  if (stream) body.stream = true;
+
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    accept: stream ? "text/event-stream" : "application/json",
+    "anthropic-version": ANTHROPIC_VERSION,
+  };
+  if (target.apiKey) headers["x-api-key"] = target.apiKey;
+  return new Request(`${target.baseUrl.replace(/\/$/, "")}/messages`, { method: "POST", headers, body: JSON.stringify(body) });
+}
+
+function translateMessages(messages: ChatMessage[]): { system: Block[]; messages: Array<{ role: string; content: Block[] }> } {
+  const system: Block[] = [];
+  const turns = new Turns<"user" | "assistant", Block>();
+  const push = turns.push.bind(turns);
+  messages.forEach((m, i) => {
+    switch (m.role) {
+      case "system":
+      case "developer": {
+        const text = textOf(m.content);
+        if (text) system.push({ type: "text", text });
+        break;
+      }
+      case "user":
+        push("user", partsOf(m.content).flatMap((part, j) => userBlock(part, `messages[${i}].content[${j}]`)));
+        break;
+      case "assistant":
+        push("assistant", assistantBlocks(m, i));
+        break;
+      case "tool":
+        push("user", [{ type: "tool_result", tool_use_id: m.tool_call_id, content: textOf(m.content) }]);
+        break;
+    }
+  });
+  return { system, messages: turns.list.map((t) => ({ role: t.role, content: t.items })) };
+}
+
+function userBlock(part: ContentPart, where: string): Block[] {
+  switch (part.type) {
+    case "text":
+      // Anthropic rejects empty text blocks.
+      return part.text ? [{ type: "text", text: part.text }] : [];
+    case "image_url": {
+      const url = part.image_url.url;
+      const inline = parseDataUrl(url);
+      if (inline) return [{ type: "image", source: { type: "base64", media_type: inline.mediaType, data: inline.data } }];
+      if (/^https?:\/\//i.test(url)) return [{ type: "image", source: { type: "url", url } }];
+      throw new UntranslatableRequest(`${where}: an image must be an http(s) URL or a base64 data URL`);
+    }
+    case "file": {
+      const inline = part.file.file_data ? parseDataUrl(part.file.file_data) : null;
+      if (inline?.mediaType === "application/pdf") {
+        return [{ type: "document", source: { type: "base64", media_type: inline.mediaType, data: inline.data } }];
+      }
+      throw new UntranslatableRequest(`${where}: Anthropic accepts files only as base64 PDF data URLs`);
+    }
+    case "input_audio":
+      throw new UntranslatableRequest(`${where}: Anthropic models do not accept audio input`);
+  }
+}
+
+function assistantBlocks(m: Extract<ChatMessage, { role: "assistant" }>, i: number): Block[] {
+  const blocks: Block[] = [];
+  const text = textOf(m.content);
+  if (text) blocks.push({ type: "text", text });
+  m.tool_calls?.forEach((call, j) => {
+    blocks.push({
+      type: "tool_use",
+      id: call.id,
+      name: call.function.name,
+      input: toolArguments(call.function.arguments, `messages[${i}].tool_calls[${j}]`),
+    });
+  });
+  return blocks;
+}
+
+function anthropicTool(tool: Tool): Block {
+  return {
+    name: tool.function.name,
+    ...(tool.function.description ? { description: tool.function.description } : {}),
+    // Anthropic requires an object schema; OpenAI allows leaving parameters out.
+    input_schema: { type: "object", ...(tool.function.parameters ?? {}) },
+  };
+}
+
+function anthropicToolChoice(choice: ToolChoice | undefined, parallel: boolean | undefined): Block | undefined {
+  const serial = parallel === false ? { disable_parallel_tool_use: true } : {};
+  if (choice === "none") return { type: "none" };
+  if (choice === "required") return { type: "any", ...serial };
+  if (typeof choice === "object") return { type: "tool", name: choice.function.name, ...serial };
+  if (choice === "auto" || parallel === false) return { type: "auto", ...serial };
+  return undefined;
+}

@@ -1,0 +1,84 @@
+import type { SseEvent, StreamEvent, StreamParser } from "../types.ts";
+import { anthropicStreamFailure } from "./errors.ts";
+import { type AnthropicUsage, anthropicFinishReason, anthropicUsage } from "./response.ts";
+
+interface AnthropicEvent {
+  type?: string;
+  index?: number;
+  message?: { usage?: AnthropicUsage };
+  content_block?: { type?: string; id?: string; name?: string; text?: string };
+  delta?: { type?: string; text?: string; partial_json?: string; stop_reason?: string | null };
+  usage?: AnthropicUsage;
+  error?: { type?: string; message?: string };
+}
+
+type Delta = Extract<StreamEvent, { type: "delta" }>;
+
+/**
+ * Messages API events → stream events. Content block indices count every block
+ * (text, thinking, tool_use); OpenAI numbers tool calls alone, so tool blocks are
+ * renumbered. Usage accumulates from message_start and message_delta and is
+ * reported once, at message_stop, which is the only sign the stream is complete.
+ */
+export function createAnthropicStreamParser(): StreamParser {
+  let usage: AnthropicUsage = {};
+  const toolIndexOfBlock = new Map<number, number>();
+
+  const delta = (d: Delta["delta"], extra: Partial<Delta> = {}): StreamEvent => ({ type: "delta", delta: d, ...extra });
+
+  return {
+    push(event: SseEvent): StreamEvent[] {
+      let data: AnthropicEvent;
+      try {
+        data = JSON.parse(event.data) as AnthropicEvent;
+      } catch {
+        return [{ type: "error", failure: { status: 502, message: "Upstream sent a malformed stream event", retryable: true } }];
+      }
+      switch (data.type ?? event.event) {
+        case "message_start":
+          usage = mergeUsage(usage, data.message?.usage);
+          return [delta({ role: "assistant", content: "" })];
+        case "content_block_start": {
+          const block = data.content_block;
+          if (block?.type === "tool_use" && typeof data.index === "number") {
+            const index = toolIndexOfBlock.size;
+            toolIndexOfBlock.set(data.index, index);
+            return [delta({ tool_calls: [{ index, id: block.id, type: "function", function: { name: block.name, arguments: "" } }] })];
+          }
+          return block?.type === "text" && block.text ? [delta({ content: block.text })] : [];
+        }
+        case "content_block_delta": {
+          const d = data.delta;
+          if (d?.type === "text_delta" && d.text) return [delta({ content: d.text })];
+          const index = toolIndexOfBlock.get(data.index ?? -1);
+          if (d?.type === "input_json_delta" && d.partial_json && index !== undefined) {
+            return [delta({ tool_calls: [{ index, function: { arguments: d.partial_json } }] })];
+          }
+          return []; // thinking and signature deltas have no OpenAI counterpart
+        }
+        case "message_delta": {
+          usage = mergeUsage(usage, data.usage);
+          const native = data.delta?.stop_reason ?? null;
+          return [delta({}, { finishReason: anthropicFinishReason(native), nativeFinishReason: native })];
+        }
+        case "message_stop": {
+          const final = anthropicUsage(usage);
+          return [...(final ? [{ type: "usage" as const, usage: final }] : []), { type: "done" }];
+        }
+        case "error":
+          return [{ type: "error", failure: anthropicStreamFailure(data.error) }];
+        default: // ping, content_block_stop, events added later
+          return [];
+      }
+    },
+  };
+}
+
+/** Later counts replace earlier ones (they are cumulative); absent or null fields keep the old value. */
+function mergeUsage(into: AnthropicUsage, from: AnthropicUsage | undefined): AnthropicUsage {
+  const out = { ...into };
+  for (const [key, value] of Object.entries(from ?? {})) {
+    if (typeof value === "number") out[key as keyof AnthropicUsage] = value;
+  }
+  return out;
+}

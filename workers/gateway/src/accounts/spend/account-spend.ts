@@ -1,0 +1,250 @@
+import { formatUsd } from "@switchyard/catalog";
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../../env.ts";
+import { nextReset, windowStart } from "../windows.ts";
+import { readBalance, readSpend, SPEND_KINDS, writeSettlements } from "./ledger-sql.ts";
+import type { ReserveRequest, ReserveResult, Settlement } from "./types.ts";
+
+/** The balance snapshot is re-read from D1 when older than this: a refund or chargeback written by billing is seen within it. */
+export const BALANCE_TTL_MS = 5_000;
+/** Before refusing for lack of credits, the balance is re-read unless it is younger than this: a purchase unblocks an account within it. */
+export const REFUSAL_RECHECK_MS = 1_000;
+/** A reservation never settled or released (its worker died) stops holding funds after this. */
+export const RESERVATION_TTL_MS = 15 * 60_000;
+/** Settlements that could not be written to D1 are retried after this. */
+const RETRY_MS = 10_000;
+const SETTLEMENTS_PER_BATCH = 25;
+
+interface Reservation {
+  amount: number;
+  keyId: string;
+  workspaceId: string;
+  /** null once the request has ended: the hold is then its real cost, until written to D1. */
+  expiresAt: number | null;
+}
+
+/**
+ * The per-account serialising point for spend. Every reserve is decided here, one
+ * at a time, against: the account's balance (a D1 snapshot at most BALANCE_TTL_MS
+ * old) minus every outstanding reservation; the key's limit in its current window;
+ * the workspace's monthly budget. Settlement passes through here too, so that the
+ * debit and the release of the reservation are one step.
+ *
+ * D1 stays the ledger of record: another worker (billing) may write credits or
+ * refunds straight into D1, which this object picks up within BALANCE_TTL_MS.
+ * Reservations and not-yet-written settlements are kept in this object's own
+ * SQLite storage, so an evicted or restarted object still holds them.
+ *
+ * Every D1 access goes through one queue (`serial`), so a read never interleaves
+ * with a write: the in-memory balance and spend counters are exact, not guesses.
+ * The decision itself (check + record) is synchronous, so no two reserves can
+ * both spend the same credit.
+ */
+export class AccountSpend extends DurableObject<Env> {
+  private readonly reservations = new Map<string, Reservation>();
+  private balance: { nanos: number; readAt: number; readSeq: number } | null = null;
+  /** Spend per key window or workspace month: scope → { window start, spent nanos }. */
+  private readonly spend = new Map<string, { since: number; spent: number }>();
+  /** Counts reserve calls, so a balance read can tell which calls it is fresh for. */
+  private arrivals = 0;
+  private d1Queue: Promise<unknown> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const sql = ctx.storage.sql;
+    sql.exec(`CREATE TABLE IF NOT EXISTS reservations (
+      id TEXT PRIMARY KEY, amount INTEGER NOT NULL, key_id TEXT NOT NULL, workspace_id TEXT NOT NULL, expires_at INTEGER)`);
+    sql.exec("CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, body TEXT NOT NULL)");
+    for (const r of sql.exec<{ id: string; amount: number; key_id: string; workspace_id: string; expires_at: number | null }>("SELECT * FROM reservations")) {
+      this.reservations.set(r.id, { amount: r.amount, keyId: r.key_id, workspaceId: r.workspace_id, expiresAt: r.expires_at });
+    }
+    if (this.outboxSize() > 0) void ctx.blockConcurrencyWhile(() => ctx.storage.setAlarm(Date.now()));
+  }
+
+  /** Holds `amountNanos` for one request, or says why not (402 credits, 403 key limit or workspace budget). */
+  async reserve(req: ReserveRequest): Promise<ReserveResult> {
+    const arrival = ++this.arrivals;
+    this.dropExpired(req.now);
+    if (!this.balance || !isFresh(this.balance.readAt, req.now, BALANCE_TTL_MS)) await this.refreshBalance(req, arrival);
+    const keyScope = `key:${req.keyId}:${req.keyLimitReset}`;
+    const workspaceScope = `workspace:${req.workspaceId}`;
+    if (req.keyLimitNanos !== null) await this.loadSpend(keyScope, windowStart(req.keyLimitReset, req.now), { keyId: req.keyId });
+    if (req.workspaceBudgetNanos !== null) await this.loadSpend(workspaceScope, windowStart("monthly", req.now), { workspaceId: req.workspaceId });
+
+    let verdict = this.decide(req, keyScope, workspaceScope);
+    if (verdict?.status === 402 && this.balance!.readSeq < arrival && !isFresh(this.balance!.readAt, req.now, REFUSAL_RECHECK_MS)) {
+      // Credits may have been bought since the snapshot: look again before refusing.
+      await this.refreshBalance(req, arrival);
+      verdict = this.decide(req, keyScope, workspaceScope);
+    }
+    if (verdict) return verdict;
+    const reservation = { amount: req.amountNanos, keyId: req.keyId, workspaceId: req.workspaceId, expiresAt: req.now + RESERVATION_TTL_MS };
+    this.putReservation(req.reservationId, reservation);
+    return { ok: true };
+  }
+
+  /**
+   * Records a finished request: its generation row and ledger entries go to D1 in
+   * one batch, and its reservation is released in the same step. Idempotent (the
+   * ledger's idempotency keys). If D1 cannot be written, the settlement waits in
+   * this object's storage and is retried; its cost stays held meanwhile.
+   */
+  async settle(settlement: Settlement): Promise<void> {
+    const cost = Math.max(0, -settlement.entries.reduce((sum, e) => sum + e.amountNanos, 0));
+    const held = this.reservations.get(settlement.reservationId);
+    this.putReservation(settlement.reservationId, {
+      amount: cost,
+      keyId: held?.keyId ?? settlement.keyId,
+      workspaceId: held?.workspaceId ?? settlement.generation.workspaceId,
+      expiresAt: null,
+    });
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO outbox (id, body) VALUES (?, ?)", settlement.reservationId, JSON.stringify(settlement));
+    await this.flushOutbox();
+  }
+
+  /** Frees a reservation whose request failed before it could be settled (nothing is charged). */
+  release(reservationId: string): void {
+    const held = this.reservations.get(reservationId);
+    if (held && held.expiresAt !== null) this.deleteReservation(reservationId);
+  }
+
+  override async alarm(): Promise<void> {
+    await this.flushOutbox();
+  }
+
+  // ── the decision ────────────────────────────────────────────────────────────
+
+  /** null = grant. Synchronous: nothing can interleave between this check and recording the reservation. */
+  private decide(req: ReserveRequest, keyScope: string, workspaceScope: string): Exclude<ReserveResult, { ok: true }> | null {
+    const amount = req.amountNanos;
+    const meta = { required: usd(amount) };
+    if (req.keyLimitNanos !== null) {
+      const left = req.keyLimitNanos - this.spend.get(keyScope)!.spent - this.held((r) => r.keyId === req.keyId);
+      if (amount > left) {
+        const reset = nextReset(req.keyLimitReset, req.now);
+        return refusal(403, `API key limit reached: this request can cost up to $${usd(amount)} and the key has $${usd(Math.max(0, left))} of its $${usd(req.keyLimitNanos)} limit left${reset ? ` until ${new Date(reset).toISOString()}` : ""}. Raise the key's limit or lower max_tokens.`, { ...meta, limit_remaining: usd(Math.max(0, left)) });
+      }
+    }
+    if (req.workspaceBudgetNanos !== null) {
+      const left = req.workspaceBudgetNanos - this.spend.get(workspaceScope)!.spent - this.held((r) => r.workspaceId === req.workspaceId);
+      if (amount > left) {
+        return refusal(403, `Workspace monthly budget reached: this request can cost up to $${usd(amount)} and the workspace has $${usd(Math.max(0, left))} of its $${usd(req.workspaceBudgetNanos)} budget left this month.`, { ...meta, budget_remaining: usd(Math.max(0, left)) });
+      }
+    }
+    const available = this.balance!.nanos - this.held(() => true);
+    if (amount > available) {
+      return refusal(402, `Insufficient credits: this request can cost up to $${usd(amount)} (its prompt and max_tokens at the model's price) and the account has $${usd(Math.max(0, available))} available. Add credits, or lower max_tokens.`, { ...meta, available: usd(Math.max(0, available)) });
+    }
+    return null;
+  }
+
+  private held(match: (r: Reservation) => boolean): number {
+    let sum = 0;
+    for (const r of this.reservations.values()) if (match(r)) sum += r.amount;
+    return sum;
+  }
+
+  private dropExpired(now: number): void {
+    for (const [id, r] of this.reservations) if (r.expiresAt !== null && r.expiresAt <= now) this.deleteReservation(id);
+  }
+
+  private putReservation(id: string, r: Reservation): void {
+    this.reservations.set(id, r);
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO reservations VALUES (?, ?, ?, ?, ?)", id, r.amount, r.keyId, r.workspaceId, r.expiresAt);
+  }
+
+  private deleteReservation(id: string): void {
+    this.reservations.delete(id);
+    this.ctx.storage.sql.exec("DELETE FROM reservations WHERE id = ?", id);
+  }
+
+  // ── D1, one access at a time ────────────────────────────────────────────────
+
+  private serial<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.d1Queue.then(job, job);
+    this.d1Queue = run.catch(() => {});
+    return run;
+  }
+
+  private refreshBalance(req: ReserveRequest, arrival: number): Promise<void> {
+    return this.serial(async () => {
+      if (this.balance && this.balance.readSeq >= arrival && isFresh(this.balance.readAt, req.now, BALANCE_TTL_MS)) return; // read since this call arrived
+      const readSeq = this.arrivals;
+      const nanos = await readBalance(this.env.DB, req.accountId);
+      this.balance = { nanos, readAt: req.now, readSeq };
+    });
+  }
+
+  private async loadSpend(scope: string, since: number, owner: { keyId: string } | { workspaceId: string }): Promise<void> {
+    const known = this.spend.get(scope);
+    if (known && known.since >= since) return;
+    await this.serial(async () => {
+      const current = this.spend.get(scope);
+      if (current && current.since >= since) return;
+      this.spend.set(scope, { since, spent: await readSpend(this.env.DB, owner, since) });
+    });
+  }
+
+  private outboxSize(): number {
+    return this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
+  }
+
+  /** Writes every waiting settlement (group commit: many requests' settlements per D1 batch). */
+  private flushOutbox(): Promise<void> {
+    return this.serial(async () => {
+      const waiting = this.ctx.storage.sql.exec<{ body: string }>("SELECT body FROM outbox").toArray().map((r) => JSON.parse(r.body) as Settlement);
+      let failed = false;
+      for (let i = 0; i < waiting.length; i += SETTLEMENTS_PER_BATCH) {
+        const group = waiting.slice(i, i + SETTLEMENTS_PER_BATCH);
+        try {
+          this.applyWritten(group, await writeSettlements(this.env.DB, group));
+        } catch {
+          // One bad settlement must not hold the others back: write them one by one.
+          for (const one of group) {
+            try {
+              this.applyWritten([one], await writeSettlements(this.env.DB, [one]));
+            } catch (e) {
+              failed = true;
+              this.forgetSnapshots(); // the write may have landed after all: re-read rather than guess
+              console.error("settlement not written, will retry", one.reservationId, e instanceof Error ? e.message : "");
+            }
+          }
+        }
+      }
+      if (failed) await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
+    });
+  }
+
+  private forgetSnapshots(): void {
+    if (this.balance) this.balance.readAt = Number.NaN;
+    for (const counter of this.spend.values()) counter.since = Number.NEGATIVE_INFINITY;
+  }
+
+  /** After a D1 write: move the in-memory balance and spend by what was really written, release the holds. */
+  private applyWritten(group: Settlement[], written: Settlement["entries"][]): void {
+    group.forEach((s, i) => {
+      for (const entry of written[i]!) {
+        if (this.balance) this.balance.nanos += entry.amountNanos;
+        if (!(SPEND_KINDS as readonly string[]).includes(entry.kind)) continue;
+        const at = entry.createdAt as number;
+        for (const [scope, counter] of this.spend) {
+          const owns = scope.startsWith(`key:${entry.apiKeyId}:`) || scope === `workspace:${entry.workspaceId}`;
+          if (owns && at >= counter.since) counter.spent -= entry.amountNanos;
+        }
+      }
+      this.deleteReservation(s.reservationId);
+      this.ctx.storage.sql.exec("DELETE FROM outbox WHERE id = ?", s.reservationId);
+    });
+  }
+}
+
+function isFresh(readAt: number, now: number, ttl: number): boolean {
+  const age = now - readAt;
+  return age >= 0 && age <= ttl;
+}
+
+function refusal(status: 402 | 403, message: string, metadata: Record<string, unknown>): Exclude<ReserveResult, { ok: true }> {
+  return { ok: false, status, message, metadata };
+}
+
+const usd = (nanos: number) => formatUsd(nanos);

@@ -1,0 +1,71 @@
+import { GatewayError } from "@switchyard/schemas";
+import type { Env } from "../../env.ts";
+import { now } from "../../lib/clock.ts";
+import type { AuthContext } from "../auth.ts";
+import type { ReserveRequest, ReserveResult, Settlement } from "./types.ts";
+
+/** The account's spend Durable Object: one per account, wherever its requests come from. */
+export function spendFor(env: Env, accountId: string) {
+  return env.ACCOUNT_SPEND.get(env.ACCOUNT_SPEND.idFromName(accountId));
+}
+
+/**
+ * Holds the most this request can cost against the account's credits, the key's
+ * limit and the workspace's budget, or throws 402/403. One Durable Object round
+ * trip, no D1 round trip in the common case.
+ */
+export async function reserveSpend(env: Env, auth: AuthContext, reservationId: string, amountNanos: bigint, at = now()): Promise<void> {
+  const request: ReserveRequest = {
+    accountId: auth.accountId,
+    reservationId,
+    amountNanos: toSafeNumber(amountNanos),
+    keyId: auth.keyId,
+    keyLimitNanos: auth.limitNanos,
+    keyLimitReset: auth.limitReset,
+    workspaceId: auth.workspaceId,
+    workspaceBudgetNanos: auth.monthlyBudgetNanos,
+    now: at,
+  };
+  let result: ReserveResult;
+  try {
+    // (cast: the RPC stub's mapped type loses the union's refusal branch)
+    result = (await spendFor(env, auth.accountId).reserve(request)) as ReserveResult;
+  } catch (error) {
+    // Without a reserve nothing goes upstream: a retryable 503, never a 500 and never unguarded spend.
+    console.error("spend reserve failed", error instanceof Error ? error.message : "");
+    throw new GatewayError(503, "Could not check this account's credits just now; retry shortly.");
+  }
+  if (!result.ok) throw new GatewayError(result.status, result.message, result.metadata);
+}
+
+export async function releaseSpend(env: Env, auth: AuthContext, reservationId: string): Promise<void> {
+  await spendFor(env, auth.accountId).release(reservationId);
+}
+
+const SETTLE_ATTEMPTS = 3;
+
+/**
+ * Hands a finished request to the spend object. Retried on a failed round trip
+ * (settling is idempotent); once accepted, the object itself makes sure it
+ * reaches D1.
+ */
+export async function settleSpend(env: Env, settlement: Settlement): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await spendFor(env, settlement.accountId).settle(settlement);
+      return;
+    } catch (error) {
+      if (attempt === SETTLE_ATTEMPTS) {
+        console.error("settlement not delivered", settlement.reservationId, error instanceof Error ? error.message : "");
+        throw error;
+      }
+      await new Promise((ok) => setTimeout(ok, 100 * attempt));
+    }
+  }
+}
+
+function toSafeNumber(nanos: bigint): number {
+  // 2^53 nano-dollars is $9M: no single request's bound comes near; refuse rather than round.
+  if (nanos > BigInt(Number.MAX_SAFE_INTEGER)) throw new GatewayError(402, "This request could cost more than any account can hold; lower max_tokens.");
+  return Number(nanos);
+}

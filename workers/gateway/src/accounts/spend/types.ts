@@ -1,0 +1,44 @@
+import type { generations, ledgerEntries } from "@switchyard/db";
+import type { LimitReset } from "../windows.ts";
+
+/** Worker → AccountSpend: hold `amountNanos` for one request before calling the upstream. */
+export interface ReserveRequest {
+  accountId: string;
+  /** The generation id: one reservation per request. */
+  reservationId: string;
+  amountNanos: number;
+  keyId: string;
+  keyLimitNanos: number | null;
+  keyLimitReset: LimitReset;
+  workspaceId: string;
+  workspaceBudgetNanos: number | null;
+  /** The caller's clock (unix ms): windows and cache ages are computed from it. */
+  now: number;
+}
+
+export type ReserveResult =
+  | { ok: true }
+  | { ok: false; status: 402 | 403; message: string; metadata: Record<string, unknown> };
+
+export type LedgerRow = typeof ledgerEntries.$inferInsert;
+export type GenerationRow = typeof generations.$inferInsert;
+
+/**
+ * Everything one finished request writes to D1, in one batch: its generation
+ * row, its ledger entries (debits are negative) and the key's last use. Written
+ * by AccountSpend, which also releases the request's reservation in the same step.
+ */
+export interface Settlement {
+  reservationId: string;
+  accountId: string;
+  generation: GenerationRow;
+  entries: LedgerRow[];
+  /**
+   * A successful BYOK request: counted in the account's month, and charged the
+   * BYOK fee past the free million. Decided inside the write batch (it depends on
+   * the month's counter), by billing's rules (settle-byok.ts).
+   */
+  byok: { startedAt: number; hostedCostNanos: number } | null;
+  keyId: string;
+  usedAt: number;
+}

@@ -1,0 +1,44 @@
+import { MalformedUpstreamResponse, type ParsedEmbeddings } from "@switchyard/providers";
+import type { EmbeddingsRequest } from "@switchyard/schemas";
+import type { Attempt } from "../byok/targets.ts";
+import type { Env } from "../env.ts";
+import { attemptUpstream } from "./call-upstream.ts";
+import { type Committed, type FailoverOptions, firstAnswering } from "./failover.ts";
+
+/**
+ * The planned endpoints tried in order until one answers with valid embeddings,
+ * through the chat path's failover loop (same retry, health, BYOK and ZDR rules).
+ * The answer is read and checked before it is committed, so an invalid one fails
+ * over like a 5xx. Endpoints whose wire format has no embeddings endpoint are skipped.
+ */
+export async function firstEmbeddingEndpoint(
+  env: Env,
+  plan: Attempt[],
+  request: EmbeddingsRequest,
+  options: Omit<FailoverOptions, "stream">,
+): Promise<Committed & { parsed: ParsedEmbeddings }> {
+  let parsed: ParsedEmbeddings | undefined;
+  const committed = await firstAnswering(env, plan, options, (adapter, target) => {
+    const embeddings = adapter.embeddings;
+    if (!embeddings) return null;
+    return attemptUpstream(
+      {
+        build: () => embeddings.buildRequest(request, target),
+        parseError: adapter.parseError,
+        accept: async (response) => {
+          try {
+            parsed = embeddings.parseResponse(await response.json());
+            return { ok: true, response };
+          } catch (e) {
+            const reason = e instanceof MalformedUpstreamResponse ? e.message : "the answer is not valid JSON";
+            return { ok: false, failure: { status: 502, message: `Provider sent an invalid answer: ${reason}`, retryable: true } };
+          }
+        },
+      },
+      options.signal,
+      options.firstByteTimeoutMs,
+    );
+  });
+  // Only the committed (last) attempt succeeded, so `parsed` is its answer.
+  return { ...committed, parsed: parsed! };
+}
