@@ -84,7 +84,9 @@ let builtScript: Promise<string> | undefined;
 export async function startSwitchyard(mode: ServeMode, mockBaseUrl: string, inspectorPort?: number): Promise<SwitchyardHandle> {
   builtScript ??= buildWorker();
   const state = await prepareState(process.env.BENCH_D1_ON_DISK === "1");
-  const vars = { PROVIDER_BASE_URLS: JSON.stringify({ mock: mockBaseUrl }) };
+  // Both mock providers of mock/echo: the planner spreads requests over its endpoints, and an
+  // endpoint left on the in-process mock would never touch the network.
+  const vars = { PROVIDER_BASE_URLS: JSON.stringify({ mock: mockBaseUrl, "mock-eu": mockBaseUrl }) };
   const { server, url } = await startGateway(mode, {
     script: await builtScript,
     state,
