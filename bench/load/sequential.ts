@@ -6,7 +6,7 @@ export interface SequentialResult {
   requests: number;
   seconds: number;
   failures: number;
-  /** Request sent → first body byte (for a stream: its first event, the first token's chunk). */
+  /** Request sent → first body byte; for a stream, → the first event carrying content (the first token). */
   firstByte: Samples;
   /** Request sent → last body byte. */
   total: Samples;
@@ -44,14 +44,25 @@ export async function sequentialRun(spec: RequestSpec, seconds: number, maxReque
   return { requests: total.count, seconds: Number(process.hrtime.bigint() - started) / 1e9, failures, firstByte, total };
 }
 
+const FIRST_TOKEN = /"delta":\{[^}]*"content":"[^"]/;
+
 function once(agent: Agent, spec: RequestSpec, url: URL, headers: Record<string, string>, body: Buffer): Promise<{ firstByteMs: number; totalMs: number } | null> {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
     let first: bigint | undefined;
     const req = request({ agent, host: url.hostname, port: url.port, path: url.pathname, method: spec.method ?? "POST", headers }, (res) => {
       const ok = res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300;
-      res.on("data", () => {
-        first ??= process.hrtime.bigint();
+      // A stream's first event is often a bare role chunk: the first token is the first non-empty content delta.
+      const streamed = String(res.headers["content-type"]).startsWith("text/event-stream");
+      let seen = "";
+      res.on("data", (data: Buffer) => {
+        if (first !== undefined) return;
+        if (!streamed) {
+          first = process.hrtime.bigint();
+          return;
+        }
+        seen += data.toString("utf8");
+        if (FIRST_TOKEN.test(seen)) first = process.hrtime.bigint();
       });
       res.on("end", () => {
         const end = process.hrtime.bigint();
