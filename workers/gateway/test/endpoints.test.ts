@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { resetClockForTests, setNowForTests } from "../src/lib/clock.ts";
-import { sha256Hex } from "../src/lib/hash.ts";
+import { sha256Hex } from "@switchyard/keys";
 import { balanceOf, call, chat, json } from "./setup/call.ts";
 import { clearHealth } from "./setup/health.ts";
 import { addCredits, seedKey, seedTenant } from "./setup/seed.ts";

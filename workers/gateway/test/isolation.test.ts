@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { sha256Hex } from "../src/lib/hash.ts";
+import { sha256Hex } from "@switchyard/keys";
 import { call, chat, json } from "./setup/call.ts";
 import { addCredits, seedKey, seedTenant, seedWorkspace, type SeededKey } from "./setup/seed.ts";
 

@@ -3,7 +3,7 @@ import { type Context, Hono } from "hono";
 import { dbOf } from "../db/client.ts";
 import { deleteKey, insertKey, type KeyFields, listKeys, setKeyDisabled, updateKey } from "../db/keys.ts";
 import type { AppEnv } from "../env.ts";
-import { newApiKey } from "../lib/api-keys.ts";
+import { newApiKey } from "@switchyard/keys";
 import { parseUsdToNanos } from "../lib/money.ts";
 import { backTo, field, pageContext } from "../lib/page-context.ts";
 import { notFoundPage } from "../middleware/error-pages.tsx";

@@ -2,7 +2,7 @@ import { forbidden, unauthorized } from "@switchyard/schemas";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
 import { now } from "../lib/clock.ts";
-import { sha256Hex } from "../lib/hash.ts";
+import { sha256Hex } from "@switchyard/keys";
 import { cachedKey } from "./key-cache.ts";
 import { type KeyKind, type KeyRecord, lookupKey } from "./key-lookup.ts";
 

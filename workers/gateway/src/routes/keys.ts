@@ -9,7 +9,7 @@ import { MANAGEMENT, requireKey } from "../accounts/auth.ts";
 import { forgetKey } from "../accounts/key-cache.ts";
 import { keyUsageFields, NO_USAGE, spentBy } from "../accounts/key-usage.ts";
 import { keyView } from "../accounts/key-view.ts";
-import { newApiKey } from "../accounts/new-key.ts";
+import { newApiKey } from "@switchyard/keys";
 import type { AppEnv } from "../env.ts";
 import { randomId } from "../lib/ids.ts";
 import { now } from "../lib/clock.ts";

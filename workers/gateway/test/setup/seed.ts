@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { clearKeyCache } from "../../src/accounts/key-cache.ts";
 import type { LimitReset } from "../../src/accounts/windows.ts";
-import { sha256Hex } from "../../src/lib/hash.ts";
+import { sha256Hex } from "@switchyard/keys";
 
 export interface SeededTenant {
   accountId: string;

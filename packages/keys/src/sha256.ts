@@ -1,4 +1,4 @@
-/** Hex SHA-256, used to store API keys without storing the keys. */
+/** Hex SHA-256 (WebCrypto): how API keys and session cookies are stored without storing them. */
 export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   let hex = "";
