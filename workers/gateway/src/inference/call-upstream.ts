@@ -50,7 +50,7 @@ export async function attemptUpstream(call: UpstreamCall, signal: AbortSignal, f
   let answered = false;
   try {
     const upstream = call.build();
-    const response = await upstreamFetch(new Request(upstream, { signal: controller.signal }));
+    const response = await upstreamFetch(upstream, controller.signal);
     if (!response.ok) {
       const text = await response.text().catch(() => "");
       return { ok: false, failure: call.parseError(response.status, text, response.headers) };

@@ -31,10 +31,10 @@ export function streamResponse(
   let finishReason: FinishReason | null = null;
   let firstTokenAt: number | undefined;
 
-  const chunk = (fields: Partial<ChatCompletionChunk>): Uint8Array =>
-    encoder.encode(
-      encodeSse(JSON.stringify({ id: start.id, object: "chat.completion.chunk", created, model: planned.model.id, provider: provider.name, choices: [], ...fields })),
-    );
+  // The fields every chunk repeats are serialised once per stream, not once per chunk.
+  const head = `data: {"id":${JSON.stringify(start.id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(planned.model.id)},"provider":${JSON.stringify(provider.name)},`;
+  const chunk = (fields: Pick<ChatCompletionChunk, "choices"> & Partial<ChatCompletionChunk>): Uint8Array =>
+    encoder.encode(`${head}${JSON.stringify(fields).slice(1)}\n\n`);
 
   const finish = (status: GenerationOutcome["status"], errorCode?: number): Promise<void> => {
     const complete = status === "success";
@@ -83,24 +83,46 @@ export function streamResponse(
   const errorChunk = (code: number, message: string) =>
     chunk({ error: { code, message }, choices: [{ index: 0, delta: { content: "" }, finish_reason: "error", native_finish_reason: null }] });
 
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const { readable, writable } = new IdentityTransformStream();
   const writer = writable.getWriter();
+
+  // One watchdog per stream (not a timer per chunk): it cancels the upstream read once a
+  // read has waited idleTimeoutMs. Time spent writing to a slow client does not count.
+  let waitingSince: number | null = null;
+  let stalled = false;
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  const watch = () => {
+    const waited = waitingSince === null ? 0 : Date.now() - waitingSince;
+    if (waited >= idleTimeoutMs) {
+      stalled = true;
+      void reader.cancel("stream idle").catch(() => {});
+      return;
+    }
+    watchdog = setTimeout(watch, idleTimeoutMs - waited);
+  };
+  watchdog = setTimeout(watch, idleTimeoutMs);
+
+  const endStalled = async () => {
+    committed.reportFailure({ status: 408, message: "stream stalled", retryable: true });
+    await writer.write(errorChunk(408, `Provider ${provider.name} sent nothing for ${idleTimeoutMs} ms; the stream was ended`));
+    return { status: "error", code: 408 } as const;
+  };
 
   const pump = async (): Promise<{ status: "success" | "error"; code?: number }> => {
     for (;;) {
       let read: ReadableStreamReadResult<Uint8Array>;
       try {
-        read = await readWithin(reader, idleTimeoutMs);
-      } catch (error) {
-        if (error instanceof StreamIdle) {
-          committed.reportFailure({ status: 408, message: "stream stalled", retryable: true });
-          await writer.write(errorChunk(408, `Provider ${provider.name} sent nothing for ${idleTimeoutMs} ms; the stream was ended`));
-          return { status: "error", code: 408 };
-        }
+        waitingSince = Date.now();
+        read = await reader.read();
+      } catch {
+        if (stalled) return endStalled();
         committed.reportFailure({ status: 502, message: "stream failed", retryable: true });
         await writer.write(errorChunk(502, `Provider ${provider.name} stream failed before it was complete`));
         return { status: "error", code: 502 };
+      } finally {
+        waitingSince = null;
       }
+      if (stalled) return endStalled();
       const raw = read.done ? sse.flush() : sse.push(decoder.decode(read.value, { stream: true }));
       const out: Uint8Array[] = [];
       const state = translate(raw.flatMap((e) => parser.push(e)), out);
@@ -108,7 +130,7 @@ export function streamResponse(
       // waiting on each write is the backpressure that paces the upstream read.
       if (out.length) await writer.write(out.length === 1 ? out[0]! : concat(out));
       if (state === "done") {
-        await writer.write(concat([chunk({ usage: usageBody(usage, costOf(planned.endpoint, usage), byok) }), DONE]));
+        await writer.write(concat([chunk({ choices: [], usage: usageBody(usage, costOf(planned.endpoint, usage), byok) }), DONE]));
         return { status: "success" };
       }
       if (state === "error") return { status: "error", code: 502 };
@@ -122,13 +144,15 @@ export function streamResponse(
 
   const ended = pump().then(
     async ({ status, code }) => {
+      clearTimeout(watchdog);
       if (status === "error") await writer.write(DONE).catch(() => {});
       await writer.close().catch(() => {});
-      void reader.cancel().catch(() => {}); // nothing after the end matters; free the connection (and a stalled upstream)
+      void reader.cancel().catch(() => {}); // nothing after the end matters; free the connection
       await finish(status, code);
     },
     // A write failed: the client went away. Stop reading from the provider.
     async () => {
+      clearTimeout(watchdog);
       void reader.cancel().catch(() => {});
       await finish("cancelled", 499);
     },
@@ -138,16 +162,8 @@ export function streamResponse(
 
 const DONE = encoder.encode(encodeSse("[DONE]"));
 
-/** How long a committed stream may go without a byte from the upstream (SSE comments count: they are keep-alives). */
+/** How long a committed stream may wait for a byte from the upstream (SSE comments count: they are keep-alives). */
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 60_000;
-
-class StreamIdle extends Error {}
-
-function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number): Promise<ReadableStreamReadResult<Uint8Array>> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const idle = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new StreamIdle()), ms)));
-  return Promise.race([reader.read(), idle]).finally(() => clearTimeout(timer));
-}
 
 function concat(parts: Uint8Array[]): Uint8Array {
   let size = 0;

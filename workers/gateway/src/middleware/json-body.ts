@@ -2,16 +2,38 @@ import { badRequest, payloadTooLarge } from "@switchyard/schemas";
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 /**
- * Reads a JSON body, refusing more than `limit` bytes without buffering them
- * all (Content-Length is checked first, then the stream is counted as it comes).
+ * Reads a JSON body, refusing more than `limit` bytes. A body with a declared
+ * Content-Length (HTTP framing stops it there) is read in one native call; a
+ * chunked body is counted as it comes and refused as soon as it passes the
+ * limit, without buffering the rest. The bytes are decoded once and parsed once.
  */
 export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) throw payloadTooLarge(limit);
+  const header = request.headers.get("content-length");
+  const declared = header === null ? Number.NaN : Number(header);
+  if (declared > limit) throw payloadTooLarge(limit);
   if (!request.body) throw badRequest("Request body is empty: send a JSON object");
 
-  const reader = request.body.getReader();
+  const bytes = Number.isFinite(declared) ? new Uint8Array(await request.arrayBuffer()) : await readCounted(request.body, limit);
+  if (bytes.byteLength > limit) throw payloadTooLarge(limit); // a Request built in-process may declare less than it holds
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw badRequest("Request body is not valid UTF-8");
+  }
+  if (!text.trim()) throw badRequest("Request body is empty: send a JSON object");
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw badRequest(`Request body is not valid JSON: ${e instanceof Error ? e.message : "parse error"}`);
+  }
+}
+
+async function readCounted(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const reader = body.getReader();
   const parts: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -24,21 +46,6 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
     }
     parts.push(value);
   }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(concat(parts, size));
-  } catch {
-    throw badRequest("Request body is not valid UTF-8");
-  }
-  if (!text.trim()) throw badRequest("Request body is empty: send a JSON object");
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw badRequest(`Request body is not valid JSON: ${e instanceof Error ? e.message : "parse error"}`);
-  }
-}
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
   if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(size);
   let offset = 0;

@@ -1,0 +1,146 @@
+import { join } from "node:path";
+import { buildWorker, type GatewayState, prepareState, SERVE_LABEL, type ServeMode, startGateway } from "./gateway.ts";
+import { ROOT } from "./paths.ts";
+import { answers, freePort, quietEnv, type Server, startServer } from "./procs.ts";
+
+/** What the load generators send: one fixed request. */
+export interface RequestSpec {
+  method?: "GET" | "POST";
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Non-streamed answer; 20-chunk stream sent at once; the same stream with CHUNK_GAP_MS between chunks. */
+export type Workload = "json" | "stream" | "paced";
+export const CHUNKS = 20;
+export const CHUNK_GAP_MS = 2;
+
+const PROMPT = "Say hello to the benchmark, in a few words";
+const DIRECTIVE: Record<Workload, string> = {
+  json: "",
+  stream: ` [mock:chunks=${CHUNKS}]`,
+  paced: ` [mock:chunks=${CHUNKS},chunk_delay=${CHUNK_GAP_MS}]`,
+};
+
+/** The chat request body; streams ask for usage as the gateway itself does upstream, so every path gets the same bytes back. */
+export function chatBody(model: string, workload: Workload): string {
+  const messages = [{ role: "user", content: PROMPT + DIRECTIVE[workload] }];
+  if (workload === "json") return JSON.stringify({ model, messages });
+  return JSON.stringify({ model, messages, stream: true, stream_options: { include_usage: true } });
+}
+
+export interface Target {
+  /** Short id used in the JSON and as a column key. */
+  id: string;
+  label: string;
+  request(workload: Workload): RequestSpec;
+  /** Processes whose memory is reported (the load generator's own is not). */
+  server?: Server;
+}
+
+export const JSON_HEADERS = { "content-type": "application/json" };
+
+export async function startMock(): Promise<{ server: Server; baseUrl: string }> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}/v1`;
+  const server = await startServer(
+    "mock upstream",
+    join(ROOT, "node_modules/.bin/tsx"),
+    [join(ROOT, "bench/servers/mock.ts"), "--port", String(port)],
+    { cwd: ROOT, env: { ...quietEnv, NODE_ENV: "production" } },
+    () => answers(`http://127.0.0.1:${port}/`),
+  );
+  return { server, baseUrl };
+}
+
+export function directTarget(mockBaseUrl: string, mock: Server): Target {
+  return {
+    id: "direct",
+    label: "direct (mock)",
+    server: mock,
+    request: (workload) => ({
+      url: `${mockBaseUrl}/chat/completions`,
+      headers: { ...JSON_HEADERS, authorization: "Bearer sk-bench-upstream" },
+      body: chatBody("echo", workload),
+    }),
+  };
+}
+
+export interface SwitchyardHandle {
+  target: Target;
+  state: GatewayState;
+  stop(): Promise<void>;
+}
+
+export const SERVE_ID: Record<ServeMode, string> = {
+  direct: "switchyard",
+  "miniflare-entry": "switchyard-miniflare-entry",
+  "wrangler-dev": "switchyard-wrangler-dev",
+};
+
+let builtScript: Promise<string> | undefined;
+
+export async function startSwitchyard(mode: ServeMode, mockBaseUrl: string, inspectorPort?: number): Promise<SwitchyardHandle> {
+  builtScript ??= buildWorker();
+  const state = await prepareState(process.env.BENCH_D1_ON_DISK === "1");
+  // Both mock providers of mock/echo: the planner spreads requests over its endpoints, and an
+  // endpoint left on the in-process mock would never touch the network.
+  const vars = { PROVIDER_BASE_URLS: JSON.stringify({ mock: mockBaseUrl, "mock-eu": mockBaseUrl }) };
+  const { server, url } = await startGateway(mode, {
+    script: await builtScript,
+    state,
+    vars,
+    ...(inspectorPort ? { inspectorPort } : {}),
+  });
+  const target: Target = {
+    id: SERVE_ID[mode],
+    label: SERVE_LABEL[mode],
+    server,
+    request: (workload) => ({
+      url: `${url}/api/v1/chat/completions`,
+      headers: { ...JSON_HEADERS, authorization: `Bearer ${state.apiKey}` },
+      body: chatBody("mock/echo", workload),
+    }),
+  };
+  return {
+    target,
+    state,
+    async stop() {
+      await server.stop();
+      state.remove();
+    },
+  };
+}
+
+/**
+ * The peer: Portkey's open-source gateway from npm, on Node, as its README
+ * runs it in production (NODE_ENV=production, --headless), sent to the same
+ * mock as an OpenAI-compatible custom host.
+ */
+export async function startPeer(mockBaseUrl: string): Promise<Target & { server: Server }> {
+  const port = await freePort();
+  const entry = join(ROOT, "bench/node_modules/@portkey-ai/gateway/build/start-server.js");
+  const server = await startServer(
+    "peer (portkey)",
+    process.execPath,
+    [entry, "--headless", `--port=${port}`],
+    { cwd: join(ROOT, "bench"), env: { ...quietEnv, NODE_ENV: "production" } },
+    () => answers(`http://127.0.0.1:${port}/`),
+  );
+  return {
+    id: "peer",
+    label: "peer (Portkey)",
+    server,
+    request: (workload) => ({
+      url: `http://127.0.0.1:${port}/v1/chat/completions`,
+      headers: {
+        ...JSON_HEADERS,
+        authorization: "Bearer sk-bench-upstream",
+        "x-portkey-provider": "openai",
+        "x-portkey-custom-host": mockBaseUrl,
+      },
+      body: chatBody("echo", workload),
+    }),
+  };
+}

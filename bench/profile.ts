@@ -1,0 +1,124 @@
+/**
+ * CPU profile of the gateway under load: the built worker in workerd
+ * (direct socket), the bench mock upstream, autocannon; V8's sampling profiler
+ * on the isolates that do work (the gateway and local D1). Prints where the
+ * time goes; writes .cpuprofile files for DevTools.
+ *
+ *   tsx --experimental-websocket bench/profile.ts [--workload json|stream] [--seconds 10] [--connections 50]
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { loadRun } from "./load/autocannon.ts";
+import { CdpSession, type CpuProfile } from "./lib/cdp.ts";
+import { ROOT } from "./lib/paths.ts";
+import { cpuSecondsOf, freePort, memoryOf } from "./lib/procs.ts";
+import { type RequestSpec, startMock, startSwitchyard, type Workload } from "./lib/targets.ts";
+
+const { values } = parseArgs({
+  options: {
+    workload: { type: "string", default: "json" },
+    seconds: { type: "string", default: "10" },
+    connections: { type: "string", default: "50" },
+    top: { type: "string", default: "30" },
+    /** Measure req/s and workerd CPU per request only, without the profiler's slowdown. */
+    "cpu-only": { type: "boolean", default: false },
+  },
+});
+const workload = values.workload as Workload;
+const outDir = join(ROOT, ".wrangler/bench-profiles");
+mkdirSync(outDir, { recursive: true });
+
+const mock = await startMock();
+// No inspector for --cpu-only: an open inspector port is not free.
+const inspectorPort = values["cpu-only"] ? undefined : await freePort();
+const sy = await startSwitchyard("direct", mock.baseUrl, inspectorPort);
+try {
+  const spec = sy.target.request(workload);
+  await loadRun(spec, Number(values.connections), 3); // warm-up: JIT, key cache, connection pools
+  if (values["cpu-only"]) {
+    const workerd = memoryOf(sy.target.server!.child.pid!).filter((p) => p.command === "workerd").map((p) => p.pid);
+    const before = cpuSecondsOf(workerd);
+    const load = await loadRun(spec, Number(values.connections), Number(values.seconds));
+    const cpu = cpuSecondsOf(workerd) - before;
+    const s = load.latency.summary();
+    console.log(
+      `${workload}, ${values.connections} connections: ${Math.round(load.requests / load.seconds)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms, ` +
+        `workerd CPU ${Math.round((cpu / load.requests) * 1e6)} µs per request (${(cpu / load.seconds).toFixed(2)} cores)`,
+    );
+  } else {
+    await profileUnderLoad(spec);
+  }
+} finally {
+  await sy.stop();
+  await mock.server.stop();
+}
+
+async function profileUnderLoad(spec: RequestSpec) {
+  const listed = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as { id: string; webSocketDebuggerUrl: string }[];
+  const isolates = listed.filter((w) => w.id === "core:user:" || w.id.startsWith("d1:db:"));
+  const sessions = await Promise.all(isolates.map(async (w) => ({ id: w.id, cdp: await CdpSession.connect(w.webSocketDebuggerUrl) })));
+  for (const { cdp } of sessions) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+    await cdp.send("Profiler.start");
+  }
+  const load = await loadRun(spec, Number(values.connections), Number(values.seconds));
+  const rps = load.requests / load.seconds;
+  console.log(`${workload}, ${values.connections} connections: ${Math.round(rps)} req/s, p50 ${load.latency.summary().p50} ms (profiler on)`);
+
+  for (const { id, cdp } of sessions) {
+    const { profile } = await cdp.send<{ profile: CpuProfile }>("Profiler.stop");
+    cdp.close();
+    const file = join(outDir, `${id.replace(/[^a-z0-9]+/gi, "_")}-${workload}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    summarise(id, profile, load.requests, Number(values.top));
+    console.log(`  → ${file}`);
+  }
+}
+
+/** Self and inclusive time per function, per request, over the profiled window. */
+function summarise(id: string, profile: CpuProfile, requests: number, top: number) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map<number, number>(); // node id → µs
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) self.set(samples[i]!, (self.get(samples[i]!) ?? 0) + (deltas[i + 1] ?? deltas[i] ?? 0));
+
+  const key = (nodeId: number) => {
+    const f = byId.get(nodeId)!.callFrame;
+    const file = f.url ? f.url.split("/").pop() : "";
+    return `${f.functionName || "(anonymous)"} ${file ? `${file}:${f.lineNumber + 1}` : ""}`.trim();
+  };
+  const idle = new Set(["(idle)", "(program)", "(garbage collector)"]);
+  const selfBy = new Map<string, number>();
+  const totalBy = new Map<string, number>();
+  let busy = 0;
+  let all = 0;
+  for (const [nodeId, us] of self) {
+    all += us;
+    const name = byId.get(nodeId)!.callFrame.functionName;
+    selfBy.set(key(nodeId), (selfBy.get(key(nodeId)) ?? 0) + us);
+    if (name !== "(idle)") busy += us;
+    // inclusive: charge every distinct frame on the stack once
+    const seen = new Set<string>();
+    for (let n: number | undefined = nodeId; n !== undefined; n = parent.get(n)) {
+      const k = key(n);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      totalBy.set(k, (totalBy.get(k) ?? 0) + us);
+    }
+  }
+  const perReq = (us: number) => (us / requests).toFixed(1);
+  console.log(`\n== ${id}: busy ${(busy / 1e6).toFixed(2)} s of ${(all / 1e6).toFixed(2)} s sampled = ${perReq(busy)} µs per request`);
+  const table = (title: string, m: Map<string, number>) => {
+    console.log(`  ${title} (µs per request)`);
+    for (const [k, us] of [...m].filter(([k]) => !idle.has(k.split(" ")[0]!) || title.startsWith("self")).sort((a, b) => b[1] - a[1]).slice(0, top)) {
+      console.log(`  ${perReq(us).padStart(8)}  ${k}`);
+    }
+  };
+  table("self", selfBy);
+  table("inclusive", totalBy);
+}
