@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn, type SpawnOptions } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 
 /** A server the benchmark started, in its own process group so it can be stopped with its children. */
 export interface Server {
@@ -18,16 +17,8 @@ export const quietEnv = {
   CI_DISABLE_UPDATE_CHECK: "1",
 };
 
-export async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-    server.on("error", fail);
-  });
-}
+// One way to find a free loopback port, shared with the e2e harness.
+export { freePort } from "../../tests/e2e/gateway-process.ts";
 
 /** Starts a process and resolves once `ready()` says so (polled), or fails with its output. */
 export async function startServer(
