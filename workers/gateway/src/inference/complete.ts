@@ -1,7 +1,7 @@
 import { MalformedUpstreamResponse } from "@switchyard/providers";
 import { type ChatCompletion, upstreamError } from "@switchyard/schemas";
 import type { Committed } from "./failover.ts";
-import { costOf, type GenerationOutcome, usageBody } from "./generation.ts";
+import { answeredOutcome, type GenerationOutcome, usageBody } from "./generation.ts";
 
 /**
  * A non-streamed answer: the upstream body translated to OpenAI's shape, with
@@ -11,7 +11,7 @@ export async function completeResponse(
   committed: Committed,
   outcome: Pick<GenerationOutcome, "id" | "startedAt">,
 ): Promise<{ body: ChatCompletion; outcome: GenerationOutcome }> {
-  const { planned, adapter, provider, response, attempts, byok } = committed;
+  const { planned, adapter, provider, response, byok } = committed;
   let parsed;
   try {
     parsed = adapter.parseCompletion(await response.json());
@@ -19,8 +19,7 @@ export async function completeResponse(
     const reason = e instanceof MalformedUpstreamResponse ? e.message : "upstream answer is not valid JSON";
     throw upstreamError(`Provider ${provider.name} sent an invalid answer: ${reason}`, { provider: provider.slug });
   }
-  const costNanos = costOf(planned.endpoint, parsed.usage);
-  const now = Date.now();
+  const settled = answeredOutcome(committed, outcome, parsed.usage, parsed.finishReason);
   const body: ChatCompletion = {
     id: outcome.id,
     object: "chat.completion",
@@ -37,24 +36,7 @@ export async function completeResponse(
         logprobs: null,
       },
     ],
-    usage: usageBody(parsed.usage, costNanos, byok),
+    usage: usageBody(parsed.usage, settled.costNanos, byok),
   };
-  return {
-    body,
-    outcome: {
-      ...outcome,
-      model: planned.model,
-      endpoint: planned.endpoint,
-      provider,
-      status: "success",
-      usage: parsed.usage,
-      costNanos,
-      byok,
-      finishReason: parsed.finishReason,
-      streamed: false,
-      firstTokenAt: now,
-      endedAt: now,
-      attempts,
-    },
-  };
+  return { body, outcome: settled };
 }

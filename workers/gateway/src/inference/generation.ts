@@ -3,7 +3,7 @@ import { usageCostNanos } from "@switchyard/fees";
 import type { TokenUsage } from "@switchyard/providers";
 import type { FinishReason, Usage } from "@switchyard/schemas";
 import { nanosToUsdNumber } from "@switchyard/catalog";
-import type { AttemptRecord } from "./failover.ts";
+import type { AttemptRecord, Committed } from "./failover.ts";
 
 /** Everything known about one request once it has ended: what settlement records and bills. */
 export interface GenerationOutcome {
@@ -24,6 +24,31 @@ export interface GenerationOutcome {
   firstTokenAt?: number;
   endedAt: number;
   attempts: AttemptRecord[];
+}
+
+/** A non-streamed answer, served in full and ending now: what chat and embeddings hand to settlement. */
+export function answeredOutcome(
+  served: Pick<Committed, "planned" | "provider" | "attempts" | "byok">,
+  start: Pick<GenerationOutcome, "id" | "startedAt">,
+  usage: TokenUsage | null,
+  finishReason: FinishReason | null,
+): GenerationOutcome {
+  const now = Date.now();
+  return {
+    ...start,
+    model: served.planned.model,
+    endpoint: served.planned.endpoint,
+    provider: served.provider,
+    status: "success",
+    usage,
+    costNanos: costOf(served.planned.endpoint, usage),
+    byok: served.byok,
+    finishReason,
+    streamed: false,
+    firstTokenAt: now,
+    endedAt: now,
+    attempts: served.attempts,
+  };
 }
 
 /** Hosted cost at the endpoint's prices; cached and cache-write prompt tokens at their own prices. */

@@ -9,7 +9,7 @@ import { byokTargets } from "../byok/targets.ts";
 import type { AppEnv } from "../env.ts";
 import { firstEmbeddingEndpoint } from "../inference/embeddings.ts";
 import { attemptsHeader } from "../inference/failover.ts";
-import { costOf } from "../inference/generation.ts";
+import { answeredOutcome } from "../inference/generation.ts";
 import { newGenerationId } from "../lib/ids.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "../middleware/json-body.ts";
 import { healthReporter, planRequest } from "../routing/plan-request.ts";
@@ -62,26 +62,9 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
   const { planned, provider, parsed, attempts, byok } = committed;
 
   // respond, then settle (the spend object debits the real cost and releases the reservation)
-  const costNanos = costOf(planned.endpoint, parsed.usage);
-  const endedAt = Date.now();
-  c.executionCtx.waitUntil(
-    settleGeneration(env, auth, {
-      id,
-      model: planned.model,
-      endpoint: planned.endpoint,
-      provider,
-      status: "success",
-      usage: parsed.usage,
-      costNanos,
-      byok,
-      finishReason: null,
-      streamed: false,
-      startedAt,
-      firstTokenAt: endedAt,
-      endedAt,
-      attempts,
-    }),
-  );
+  const outcome = answeredOutcome(committed, { id, startedAt }, parsed.usage, null);
+  c.executionCtx.waitUntil(settleGeneration(env, auth, outcome));
+
   const tokens = parsed.usage?.promptTokens ?? 0;
   const body: EmbeddingsResponse = {
     id,
@@ -90,7 +73,7 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
     provider: provider.name,
     data: parsed.data,
     // A BYOK answer costs no credits for usage; its BYOK fee shows in the ledger.
-    usage: { prompt_tokens: tokens, total_tokens: tokens, cost: nanosToUsdNumber(byok ? 0n : costNanos), is_byok: byok },
+    usage: { prompt_tokens: tokens, total_tokens: tokens, cost: nanosToUsdNumber(byok ? 0n : outcome.costNanos), is_byok: byok },
   };
   return c.json(body, 200, { "x-generation-id": id, "x-switchyard-provider": provider.slug, "x-switchyard-attempts": attemptsHeader(attempts) });
 });
