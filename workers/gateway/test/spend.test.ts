@@ -202,6 +202,23 @@ describe("the AccountSpend Durable Object", () => {
     expect(await spend.reserve(reserveOf(t, "gen-rest", 7_000))).toEqual({ ok: true }); // the in-memory balance moved once too
   });
 
+  it("settlements arriving together are written in one group: each once, the balance moved by exactly their sum, a repeat not counted", async () => {
+    const t = await seedTenant("group-commit", 100_000);
+    const spend = stubOf(t);
+    const ids = Array.from({ length: 40 }, (_, i) => `gen-group-${i}`);
+    for (const id of ids) expect(await spend.reserve(reserveOf(t, id, 2_000))).toEqual({ ok: true });
+    await spend.settle(settlementOf(t, ids[0]!, 1_000)); // written first, then settled again inside the group
+    await Promise.all(ids.map((id, i) => spend.settle(settlementOf(t, id, 1_000 + i))));
+    const sum = ids.reduce((total, _, i) => total + 1_000 + i, 0);
+    expect(await balanceOf(t.accountId)).toBe(100_000 - sum);
+    expect(await count("SELECT COUNT(*) AS n FROM generations WHERE account_id = ?", t.accountId)).toBe(40);
+    expect(await count("SELECT COUNT(*) AS n FROM ledger_entries WHERE account_id = ? AND kind = 'usage'", t.accountId)).toBe(40);
+    expect((await reconcileAccount(env.DB, t.accountId)).ok).toBe(true);
+    // the in-memory balance moved the same way, and every hold is gone
+    expect((await spend.reserve(reserveOf(t, "gen-rest-too-much", 100_000 - sum + 1))).ok).toBe(false);
+    expect(await spend.reserve(reserveOf(t, "gen-rest", 100_000 - sum))).toEqual({ ok: true });
+  });
+
   it("reservations survive the object being restarted", async () => {
     const t = await seedTenant("restart", 10_000);
     expect(await stubOf(t).reserve(reserveOf(t, "gen-held", 10_000))).toEqual({ ok: true });

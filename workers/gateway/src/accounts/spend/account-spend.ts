@@ -13,7 +13,13 @@ export const REFUSAL_RECHECK_MS = 1_000;
 export const RESERVATION_TTL_MS = 15 * 60_000;
 /** Settlements that could not be written to D1 are retried after this. */
 const RETRY_MS = 10_000;
-const SETTLEMENTS_PER_BATCH = 25;
+/**
+ * At most one D1 write per this interval: settlements arriving meanwhile wait and
+ * go in the next batch together (group commit). A settlement after a quiet spell
+ * is written at once. The wait is after the response, never in front of it.
+ */
+export const FLUSH_INTERVAL_MS = 20;
+const SETTLEMENTS_PER_BATCH = 200;
 
 interface Reservation {
   amount: number;
@@ -48,6 +54,13 @@ export class AccountSpend extends DurableObject<Env> {
   /** Counts reserve calls, so a balance read can tell which calls it is fresh for. */
   private arrivals = 0;
   private d1Queue: Promise<unknown> = Promise.resolve();
+  /** Settlements not yet written to D1, by reservation id: the in-memory mirror of the `outbox` table. */
+  private readonly outbox = new Map<string, Settlement>();
+  /** The next D1 write, once one is scheduled; every settlement waiting for it resolves with it. */
+  private nextFlush: Promise<void> | null = null;
+  /** Settlements D1 refused: retried by the alarm only, so that they do not slow every write after them. */
+  private readonly refused = new Set<string>();
+  private lastFlushAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -58,7 +71,12 @@ export class AccountSpend extends DurableObject<Env> {
     for (const r of sql.exec<{ id: string; amount: number; key_id: string; workspace_id: string; expires_at: number | null }>("SELECT * FROM reservations")) {
       this.reservations.set(r.id, { amount: r.amount, keyId: r.key_id, workspaceId: r.workspace_id, expiresAt: r.expires_at });
     }
-    if (this.outboxSize() > 0) void ctx.blockConcurrencyWhile(() => ctx.storage.setAlarm(Date.now()));
+    for (const { body } of sql.exec<{ body: string }>("SELECT body FROM outbox")) {
+      const settlement = JSON.parse(body) as Settlement;
+      this.outbox.set(settlement.reservationId, settlement);
+      this.reservations.set(settlement.reservationId, heldFor(settlement, this.reservations.get(settlement.reservationId)));
+    }
+    if (this.outbox.size > 0) void ctx.blockConcurrencyWhile(() => ctx.storage.setAlarm(Date.now()));
   }
 
   /** Holds `amountNanos` for one request, or says why not (402 credits, 403 key limit or workspace budget). */
@@ -85,21 +103,18 @@ export class AccountSpend extends DurableObject<Env> {
 
   /**
    * Records a finished request: its generation row and ledger entries go to D1 in
-   * one batch, and its reservation is released in the same step. Idempotent (the
-   * ledger's idempotency keys). If D1 cannot be written, the settlement waits in
-   * this object's storage and is retried; its cost stays held meanwhile.
+   * the next batch (at most FLUSH_INTERVAL_MS away), and its reservation is
+   * released in the same step; resolves once written. Idempotent (the ledger's
+   * idempotency keys). If D1 cannot be written, the settlement waits in this
+   * object's storage and is retried; its cost stays held meanwhile.
    */
   async settle(settlement: Settlement): Promise<void> {
-    const cost = Math.max(0, -settlement.entries.reduce((sum, e) => sum + e.amountNanos, 0));
-    const held = this.reservations.get(settlement.reservationId);
-    this.putReservation(settlement.reservationId, {
-      amount: cost,
-      keyId: held?.keyId ?? settlement.keyId,
-      workspaceId: held?.workspaceId ?? settlement.generation.workspaceId,
-      expiresAt: null,
-    });
+    // The hold becomes the real cost. Only the outbox row is stored: on a restart
+    // the constructor rebuilds this hold from it, so the reservation row can stay.
+    this.reservations.set(settlement.reservationId, heldFor(settlement, this.reservations.get(settlement.reservationId)));
+    this.outbox.set(settlement.reservationId, settlement);
     this.ctx.storage.sql.exec("INSERT OR REPLACE INTO outbox (id, body) VALUES (?, ?)", settlement.reservationId, JSON.stringify(settlement));
-    await this.flushOutbox();
+    await this.flushSoon();
   }
 
   /** Frees a reservation whose request failed before it could be settled (nothing is charged). */
@@ -109,7 +124,7 @@ export class AccountSpend extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    await this.flushOutbox();
+    await this.flushOutbox(true);
   }
 
   // ── the decision ────────────────────────────────────────────────────────────
@@ -185,14 +200,23 @@ export class AccountSpend extends DurableObject<Env> {
     });
   }
 
-  private outboxSize(): number {
-    return this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
+  /** The next paced D1 write: at once after a quiet spell, else FLUSH_INTERVAL_MS after the last one. */
+  private flushSoon(): Promise<void> {
+    if (!this.nextFlush) {
+      const wait = Math.max(0, this.lastFlushAt + FLUSH_INTERVAL_MS - Date.now());
+      this.nextFlush = new Promise<void>((ok) => setTimeout(ok, wait)).then(() => {
+        this.nextFlush = null; // settlements from here on wait for the next write
+        this.lastFlushAt = Date.now();
+        return this.flushOutbox(false);
+      });
+    }
+    return this.nextFlush;
   }
 
   /** Writes every waiting settlement (group commit: many requests' settlements per D1 batch). */
-  private flushOutbox(): Promise<void> {
+  private flushOutbox(retryRefused: boolean): Promise<void> {
     return this.serial(async () => {
-      const waiting = this.ctx.storage.sql.exec<{ body: string }>("SELECT body FROM outbox").toArray().map((r) => JSON.parse(r.body) as Settlement);
+      const waiting = [...this.outbox.values()].filter((s) => retryRefused || !this.refused.has(s.reservationId));
       let failed = false;
       for (let i = 0; i < waiting.length; i += SETTLEMENTS_PER_BATCH) {
         const group = waiting.slice(i, i + SETTLEMENTS_PER_BATCH);
@@ -205,6 +229,7 @@ export class AccountSpend extends DurableObject<Env> {
               this.applyWritten([one], await writeSettlements(this.env.DB, [one]));
             } catch (e) {
               failed = true;
+              this.refused.add(one.reservationId);
               this.forgetSnapshots(); // the write may have landed after all: re-read rather than guess
               console.error("settlement not written, will retry", one.reservationId, e instanceof Error ? e.message : "");
             }
@@ -232,10 +257,24 @@ export class AccountSpend extends DurableObject<Env> {
           if (owns && at >= counter.since) counter.spent -= entry.amountNanos;
         }
       }
-      this.deleteReservation(s.reservationId);
-      this.ctx.storage.sql.exec("DELETE FROM outbox WHERE id = ?", s.reservationId);
+      // a settlement of the same request that arrived during the write stays queued (it writes nothing twice)
+      this.refused.delete(s.reservationId);
+      if (this.outbox.get(s.reservationId) === s) {
+        this.outbox.delete(s.reservationId);
+        this.reservations.delete(s.reservationId);
+      }
     });
+    // one statement each for the whole group, not two per settlement
+    const ids = JSON.stringify(group.filter((s) => !this.outbox.has(s.reservationId)).map((s) => s.reservationId));
+    this.ctx.storage.sql.exec("DELETE FROM reservations WHERE id IN (SELECT value FROM json_each(?))", ids);
+    this.ctx.storage.sql.exec("DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))", ids);
   }
+}
+
+/** What a settled request holds until it is written: its real cost. */
+function heldFor(settlement: Settlement, held: Reservation | undefined): Reservation {
+  const cost = Math.max(0, -settlement.entries.reduce((sum, e) => sum + e.amountNanos, 0));
+  return { amount: cost, keyId: held?.keyId ?? settlement.keyId, workspaceId: held?.workspaceId ?? settlement.generation.workspaceId, expiresAt: null };
 }
 
 function isFresh(readAt: number, now: number, ttl: number): boolean {
