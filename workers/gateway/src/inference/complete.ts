@@ -12,9 +12,9 @@ export async function completeResponse(
   outcome: Pick<GenerationOutcome, "id" | "startedAt">,
 ): Promise<{ body: ChatCompletion; outcome: GenerationOutcome }> {
   const { planned, adapter, provider, response, byok } = committed;
-  let parsed;
+  let parsed = committed.completion;
   try {
-    parsed = adapter.parseCompletion(await response.json());
+    parsed ??= adapter.parseCompletion(await response.json());
   } catch (e) {
     const reason = e instanceof MalformedUpstreamResponse ? e.message : "upstream answer is not valid JSON";
     throw upstreamError(`Provider ${provider.name} sent an invalid answer: ${reason}`, { provider: provider.slug });

@@ -1,5 +1,5 @@
 import type { ProviderInfo } from "@switchyard/catalog";
-import { adapterFor, type ProviderAdapter, type UpstreamFailure, type UpstreamTarget } from "@switchyard/providers";
+import { adapterFor, type ParsedCompletion, type ProviderAdapter, type UpstreamFailure, type UpstreamTarget } from "@switchyard/providers";
 import type { PlannedAttempt } from "@switchyard/router";
 import { type ChatCompletionRequest, GatewayError, noProviderAvailable } from "@switchyard/schemas";
 import type { Attempt } from "../byok/targets.ts";
@@ -25,6 +25,8 @@ export interface Committed {
   provider: ProviderInfo;
   adapter: ProviderAdapter;
   response: Response;
+  /** A non-streamed chat answer, read and parsed while it could still fail over (`response`'s body is then used up). */
+  completion?: ParsedCompletion;
   attempts: AttemptRecord[];
   /** Served with the workspace's own provider key: billed as BYOK. */
   byok: boolean;
@@ -95,7 +97,7 @@ export async function firstAnswering(
         // A client that went away aborts the upstream read too: that is not the provider's failure.
         if (!options.signal.aborted && countsAgainstHealth(failure, planned)) options.onProviderFailure?.(planned, failure);
       };
-      return { planned, provider: resolved.provider, adapter, response: result.response, attempts, byok: Boolean(planned.byok), reportFailure };
+      return { planned, provider: resolved.provider, adapter, response: result.response, completion: result.completion, attempts, byok: Boolean(planned.byok), reportFailure };
     }
     const failure = result.failure;
     attempts.push({
