@@ -3,7 +3,7 @@ import { reconcileAccount } from "@switchyard/db";
 import { chatCompletionRequestSchema } from "@switchyard/schemas";
 import { abortAllDurableObjects, env, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { BALANCE_TTL_MS, REFUSAL_RECHECK_MS, RESERVATION_TTL_MS } from "../src/accounts/spend/account-spend.ts";
+import { BALANCE_TTL_MS, FLUSH_INTERVAL_MS, REFUSAL_RECHECK_MS, RESERVATION_TTL_MS } from "../src/accounts/spend/account-spend.ts";
 import { costBoundNanos } from "../src/accounts/spend/cost-bound.ts";
 import type { ReserveRequest, Settlement } from "../src/accounts/spend/types.ts";
 import { resetClockForTests, setNowForTests } from "../src/lib/clock.ts";
@@ -219,9 +219,10 @@ describe("the AccountSpend Durable Object", () => {
     expect(await spend.reserve(reserveOf(t, "gen-rest", 100_000 - sum))).toEqual({ ok: true });
   });
 
-  it("reservations survive the object being restarted", async () => {
+  it(`reservations are stored within ${FLUSH_INTERVAL_MS} ms and survive the object being restarted`, async () => {
     const t = await seedTenant("restart", 10_000);
     expect(await stubOf(t).reserve(reserveOf(t, "gen-held", 10_000))).toEqual({ ok: true });
+    await new Promise((ok) => setTimeout(ok, FLUSH_INTERVAL_MS + 30));
     await abortAllDurableObjects();
     expect(await stubOf(t).reserve(reserveOf(t, "gen-next", 1))).toMatchObject({ ok: false, status: 402 });
   });

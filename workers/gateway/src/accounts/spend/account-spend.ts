@@ -38,8 +38,14 @@ interface Reservation {
  *
  * D1 stays the ledger of record: another worker (billing) may write credits or
  * refunds straight into D1, which this object picks up within BALANCE_TTL_MS.
- * Reservations and not-yet-written settlements are kept in this object's own
- * SQLite storage, so an evicted or restarted object still holds them.
+ *
+ * Memory first, storage in groups: a reserve is decided and answered from memory;
+ * reservations reach this object's SQLite within FLUSH_INTERVAL_MS, many per
+ * commit (a commit per request cost more CPU than the rest of the request). A
+ * settlement is acknowledged once it is in D1; until then the worker holds it
+ * and retries, and one D1 refuses is kept in the `outbox` table and retried on
+ * an alarm, its cost held meanwhile. A restart therefore forgets at most the
+ * reservations of the last FLUSH_INTERVAL_MS, never a settlement.
  *
  * Every D1 access goes through one queue (`serial`), so a read never interleaves
  * with a write: the in-memory balance and spend counters are exact, not guesses.
@@ -54,13 +60,16 @@ export class AccountSpend extends DurableObject<Env> {
   /** Counts reserve calls, so a balance read can tell which calls it is fresh for. */
   private arrivals = 0;
   private d1Queue: Promise<unknown> = Promise.resolve();
-  /** Settlements not yet written to D1, by reservation id: the in-memory mirror of the `outbox` table. */
-  private readonly outbox = new Map<string, Settlement>();
+  /** Settlements not yet written to D1, by reservation id. */
+  private readonly pending = new Map<string, Settlement>();
+  /** Pending settlements D1 refused: in the `outbox` table, retried by the alarm only (not slowing every write after them). */
+  private readonly refused = new Set<string>();
+  /** Reservation ids whose stored row is out of date (to write, or to delete). */
+  private readonly unsaved = new Set<string>();
   /** The next D1 write, once one is scheduled; every settlement waiting for it resolves with it. */
   private nextFlush: Promise<void> | null = null;
-  /** Settlements D1 refused: retried by the alarm only, so that they do not slow every write after them. */
-  private readonly refused = new Set<string>();
   private lastFlushAt = 0;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -73,10 +82,11 @@ export class AccountSpend extends DurableObject<Env> {
     }
     for (const { body } of sql.exec<{ body: string }>("SELECT body FROM outbox")) {
       const settlement = JSON.parse(body) as Settlement;
-      this.outbox.set(settlement.reservationId, settlement);
+      this.pending.set(settlement.reservationId, settlement);
+      this.refused.add(settlement.reservationId);
       this.reservations.set(settlement.reservationId, heldFor(settlement, this.reservations.get(settlement.reservationId)));
     }
-    if (this.outbox.size > 0) void ctx.blockConcurrencyWhile(() => ctx.storage.setAlarm(Date.now()));
+    if (this.refused.size > 0) void ctx.blockConcurrencyWhile(() => ctx.storage.setAlarm(Date.now()));
   }
 
   /** Holds `amountNanos` for one request, or says why not (402 credits, 403 key limit or workspace budget). */
@@ -96,35 +106,31 @@ export class AccountSpend extends DurableObject<Env> {
       verdict = this.decide(req, keyScope, workspaceScope);
     }
     if (verdict) return verdict;
-    const reservation = { amount: req.amountNanos, keyId: req.keyId, workspaceId: req.workspaceId, expiresAt: req.now + RESERVATION_TTL_MS };
-    this.putReservation(req.reservationId, reservation);
+    this.setReservation(req.reservationId, { amount: req.amountNanos, keyId: req.keyId, workspaceId: req.workspaceId, expiresAt: req.now + RESERVATION_TTL_MS });
     return { ok: true };
   }
 
   /**
    * Records a finished request: its generation row and ledger entries go to D1 in
    * the next batch (at most FLUSH_INTERVAL_MS away), and its reservation is
-   * released in the same step; resolves once written. Idempotent (the ledger's
-   * idempotency keys). If D1 cannot be written, the settlement waits in this
-   * object's storage and is retried; its cost stays held meanwhile.
+   * released in the same step; resolves once written (or kept for retry in this
+   * object's storage, if D1 refused it). Idempotent (the ledger's idempotency keys).
    */
   async settle(settlement: Settlement): Promise<void> {
-    // The hold becomes the real cost. Only the outbox row is stored: on a restart
-    // the constructor rebuilds this hold from it, so the reservation row can stay.
-    this.reservations.set(settlement.reservationId, heldFor(settlement, this.reservations.get(settlement.reservationId)));
-    this.outbox.set(settlement.reservationId, settlement);
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO outbox (id, body) VALUES (?, ?)", settlement.reservationId, JSON.stringify(settlement));
+    // Until written, the hold is the request's real cost.
+    this.setReservation(settlement.reservationId, heldFor(settlement, this.reservations.get(settlement.reservationId)));
+    this.pending.set(settlement.reservationId, settlement);
     await this.flushSoon();
   }
 
   /** Frees a reservation whose request failed before it could be settled (nothing is charged). */
   release(reservationId: string): void {
     const held = this.reservations.get(reservationId);
-    if (held && held.expiresAt !== null) this.deleteReservation(reservationId);
+    if (held && held.expiresAt !== null) this.setReservation(reservationId, null);
   }
 
   override async alarm(): Promise<void> {
-    await this.flushOutbox(true);
+    await this.flush(true);
   }
 
   // ── the decision ────────────────────────────────────────────────────────────
@@ -160,17 +166,44 @@ export class AccountSpend extends DurableObject<Env> {
   }
 
   private dropExpired(now: number): void {
-    for (const [id, r] of this.reservations) if (r.expiresAt !== null && r.expiresAt <= now) this.deleteReservation(id);
+    for (const [id, r] of this.reservations) if (r.expiresAt !== null && r.expiresAt <= now) this.setReservation(id, null);
   }
 
-  private putReservation(id: string, r: Reservation): void {
-    this.reservations.set(id, r);
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO reservations VALUES (?, ?, ?, ?, ?)", id, r.amount, r.keyId, r.workspaceId, r.expiresAt);
+  // ── storage, in groups ──────────────────────────────────────────────────────
+
+  /** Changes a hold in memory (null: gone) and queues its row for the next save. */
+  private setReservation(id: string, r: Reservation | null): void {
+    if (r) this.reservations.set(id, r);
+    else this.reservations.delete(id);
+    this.unsaved.add(id);
+    this.saveTimer ??= setTimeout(() => this.save(), FLUSH_INTERVAL_MS);
   }
 
-  private deleteReservation(id: string): void {
-    this.reservations.delete(id);
-    this.ctx.storage.sql.exec("DELETE FROM reservations WHERE id = ?", id);
+  /**
+   * Brings the stored reservations up to date in one commit: open holds are
+   * written, the rest deleted. A settled hold needs no row: the worker holds its
+   * settlement until D1 has it, and one D1 refused has its outbox row.
+   */
+  private save(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    const open: unknown[] = [];
+    const gone: string[] = [];
+    for (const id of this.unsaved) {
+      const r = this.reservations.get(id);
+      if (r && r.expiresAt !== null) open.push({ id, amount: r.amount, keyId: r.keyId, workspaceId: r.workspaceId, expiresAt: r.expiresAt });
+      else gone.push(id);
+    }
+    this.unsaved.clear();
+    const sql = this.ctx.storage.sql;
+    if (open.length > 0) {
+      sql.exec(
+        `INSERT OR REPLACE INTO reservations (id, amount, key_id, workspace_id, expires_at)
+         SELECT value ->> 'id', value ->> 'amount', value ->> 'keyId', value ->> 'workspaceId', value ->> 'expiresAt' FROM json_each(?)`,
+        JSON.stringify(open),
+      );
+    }
+    if (gone.length > 0) sql.exec("DELETE FROM reservations WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify(gone));
   }
 
   // ── D1, one access at a time ────────────────────────────────────────────────
@@ -207,17 +240,17 @@ export class AccountSpend extends DurableObject<Env> {
       this.nextFlush = new Promise<void>((ok) => setTimeout(ok, wait)).then(() => {
         this.nextFlush = null; // settlements from here on wait for the next write
         this.lastFlushAt = Date.now();
-        return this.flushOutbox(false);
+        return this.flush(false);
       });
     }
     return this.nextFlush;
   }
 
-  /** Writes every waiting settlement (group commit: many requests' settlements per D1 batch). */
-  private flushOutbox(retryRefused: boolean): Promise<void> {
+  /** Writes every pending settlement (group commit: many requests' settlements per D1 batch), then saves what changed. */
+  private flush(retryRefused: boolean): Promise<void> {
     return this.serial(async () => {
-      const waiting = [...this.outbox.values()].filter((s) => retryRefused || !this.refused.has(s.reservationId));
-      let failed = false;
+      const waiting = [...this.pending.values()].filter((s) => retryRefused || !this.refused.has(s.reservationId));
+      const newlyRefused: Settlement[] = [];
       for (let i = 0; i < waiting.length; i += SETTLEMENTS_PER_BATCH) {
         const group = waiting.slice(i, i + SETTLEMENTS_PER_BATCH);
         try {
@@ -228,15 +261,20 @@ export class AccountSpend extends DurableObject<Env> {
             try {
               this.applyWritten([one], await writeSettlements(this.env.DB, [one]));
             } catch (e) {
-              failed = true;
-              this.refused.add(one.reservationId);
               this.forgetSnapshots(); // the write may have landed after all: re-read rather than guess
               console.error("settlement not written, will retry", one.reservationId, e instanceof Error ? e.message : "");
+              if (!this.refused.has(one.reservationId)) newlyRefused.push(one);
+              this.refused.add(one.reservationId);
             }
           }
         }
       }
-      if (failed) await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
+      this.save();
+      if (newlyRefused.length > 0) {
+        this.ctx.storage.sql.exec("INSERT OR REPLACE INTO outbox (id, body) SELECT value ->> 'reservationId', value FROM json_each(?)", JSON.stringify(newlyRefused));
+      }
+      // (only then: re-arming on every write would push the retry back for as long as requests keep coming)
+      if (newlyRefused.length > 0 || (retryRefused && this.refused.size > 0)) await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
     });
   }
 
@@ -247,6 +285,7 @@ export class AccountSpend extends DurableObject<Env> {
 
   /** After a D1 write: move the in-memory balance and spend by what was really written, release the holds. */
   private applyWritten(group: Settlement[], written: Settlement["entries"][]): void {
+    const wasRefused: string[] = [];
     group.forEach((s, i) => {
       for (const entry of written[i]!) {
         if (this.balance) this.balance.nanos += entry.amountNanos;
@@ -257,17 +296,14 @@ export class AccountSpend extends DurableObject<Env> {
           if (owns && at >= counter.since) counter.spent -= entry.amountNanos;
         }
       }
-      // a settlement of the same request that arrived during the write stays queued (it writes nothing twice)
-      this.refused.delete(s.reservationId);
-      if (this.outbox.get(s.reservationId) === s) {
-        this.outbox.delete(s.reservationId);
-        this.reservations.delete(s.reservationId);
+      if (this.refused.delete(s.reservationId)) wasRefused.push(s.reservationId);
+      // a settlement of the same request that arrived during the write stays pending (it writes nothing twice)
+      if (this.pending.get(s.reservationId) === s) {
+        this.pending.delete(s.reservationId);
+        this.setReservation(s.reservationId, null);
       }
     });
-    // one statement each for the whole group, not two per settlement
-    const ids = JSON.stringify(group.filter((s) => !this.outbox.has(s.reservationId)).map((s) => s.reservationId));
-    this.ctx.storage.sql.exec("DELETE FROM reservations WHERE id IN (SELECT value FROM json_each(?))", ids);
-    this.ctx.storage.sql.exec("DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))", ids);
+    if (wasRefused.length > 0) this.ctx.storage.sql.exec("DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify(wasRefused));
   }
 }
 
