@@ -117,9 +117,23 @@ export class AccountSpend extends DurableObject<Env> {
    * object's storage, if D1 refused it). Idempotent (the ledger's idempotency keys).
    */
   async settle(settlement: Settlement): Promise<void> {
-    // Until written, the hold is the request's real cost.
-    this.setReservation(settlement.reservationId, heldFor(settlement, this.reservations.get(settlement.reservationId)));
-    this.pending.set(settlement.reservationId, settlement);
+    await this.settleMany([settlement]);
+  }
+
+  /** Several reserves, decided one after the other in this order (one round trip for a batch from one isolate). */
+  async reserveMany(requests: ReserveRequest[]): Promise<ReserveResult[]> {
+    const results: ReserveResult[] = [];
+    for (const request of requests) results.push(await this.reserve(request));
+    return results;
+  }
+
+  /** Several settlements, acknowledged together once written (one round trip for a batch from one isolate). */
+  async settleMany(settlements: Settlement[]): Promise<void> {
+    for (const settlement of settlements) {
+      // until written, the hold is the request's real cost
+      this.setReservation(settlement.reservationId, heldFor(settlement, this.reservations.get(settlement.reservationId)));
+      this.pending.set(settlement.reservationId, settlement);
+    }
     await this.flushSoon();
   }
 

@@ -2,7 +2,13 @@ import { GatewayError } from "@switchyard/schemas";
 import type { Env } from "../../env.ts";
 import { now } from "../../lib/clock.ts";
 import type { AuthContext } from "../auth.ts";
+import { Coalescer } from "../../lib/coalesce.ts";
 import type { ReserveRequest, ReserveResult, Settlement } from "./types.ts";
+
+/** This isolate's round trips to each account's spend object: reserves and settlements made meanwhile go together in the next one. */
+// (a reserve whose wait runs out is answered 503; if its batch was already on its way, its hold lapses after RESERVATION_TTL_MS)
+const reserves = new Coalescer<ReserveRequest, ReserveResult>(64, 20_000);
+const settlements = new Coalescer<Settlement, null>(200, 20_000);
 
 /** The account's spend Durable Object: one per account, wherever its requests come from. */
 export function spendFor(env: Env, accountId: string) {
@@ -29,7 +35,7 @@ export async function reserveSpend(env: Env, auth: AuthContext, reservationId: s
   let result: ReserveResult;
   try {
     // (cast: the RPC stub's mapped type loses the union's refusal branch)
-    result = (await spendFor(env, auth.accountId).reserve(request)) as ReserveResult;
+    result = await reserves.run(auth.accountId, request, async (batch) => (await spendFor(env, auth.accountId).reserveMany(batch)) as ReserveResult[]);
   } catch (error) {
     // Without a reserve nothing goes upstream: a retryable 503, never a 500 and never unguarded spend.
     console.error("spend reserve failed", error instanceof Error ? error.message : "");
@@ -52,7 +58,10 @@ const SETTLE_ATTEMPTS = 3;
 export async function settleSpend(env: Env, settlement: Settlement): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await spendFor(env, settlement.accountId).settle(settlement);
+      await settlements.run(settlement.accountId, settlement, async (batch) => {
+        await spendFor(env, settlement.accountId).settleMany(batch);
+        return batch.map(() => null);
+      });
       return;
     } catch (error) {
       if (attempt === SETTLE_ATTEMPTS) {

@@ -1,0 +1,84 @@
+/**
+ * One call at a time per key; calls made while one is in flight go together in
+ * the next one. A Durable Object round trip costs the same CPU for one item as
+ * for fifty, so under load this turns N round trips into a few.
+ *
+ * The call is always made by the first caller of its batch, in that caller's own
+ * request (an I/O object such as a Durable Object stub belongs to the request
+ * that made it); the others get their result from it. With one caller at a time
+ * nothing waits: the call goes out at once, as it would without this.
+ */
+export class Coalescer<Item, Result> {
+  private readonly lanes = new Map<string, Waiting<Item, Result>[]>();
+
+  constructor(
+    private readonly maxBatch: number,
+    /** A caller waiting longer than this for another's batch gives up (CoalescedCallTimeout). */
+    private readonly maxWaitMs: number,
+  ) {}
+
+  async run(key: string, item: Item, call: (items: Item[]) => Promise<Result[]>): Promise<Result> {
+    let lane = this.lanes.get(key);
+    const me = new Waiting<Item, Result>(item);
+    if (lane) {
+      lane.push(me);
+      // workerd cancels a request that waits on nothing of its own (another request's
+      // promise does not count) as hung: a timer of its own keeps it alive, and bounds the wait
+      const timer = setTimeout(() => {
+        const at = lane!.indexOf(me);
+        if (at >= 0) lane!.splice(at, 1); // not sent: no batch will carry it now
+        me.settle(() => me.result.reject(new CoalescedCallTimeout()));
+      }, this.maxWaitMs);
+      await Promise.race([me.turn.promise, me.result.promise.then(noop, noop)]);
+      clearTimeout(timer);
+      if (me.done) return me.result.promise; // another caller's batch carried this item, or the wait ran out
+    } else {
+      lane = [me];
+      this.lanes.set(key, lane);
+    }
+    const batch = lane.splice(0, this.maxBatch);
+    try {
+      const results = await call(batch.map((w) => w.item));
+      batch.forEach((w, i) => w.settle(() => w.result.resolve(results[i]!)));
+    } catch (error) {
+      batch.forEach((w) => w.settle(() => w.result.reject(error)));
+    } finally {
+      // hand the next batch to its first caller, or close the lane
+      if (lane.length > 0) lane[0]!.turn.resolve();
+      else this.lanes.delete(key);
+    }
+    return me.result.promise;
+  }
+}
+
+class Waiting<Item, Result> {
+  readonly turn = deferred<void>();
+  readonly result = deferred<Result>();
+  done = false;
+  constructor(readonly item: Item) {
+    this.result.promise.catch(noop); // rejections are seen by whoever awaits the result
+  }
+  settle(finish: () => void): void {
+    if (this.done) return;
+    this.done = true;
+    finish();
+  }
+}
+
+export class CoalescedCallTimeout extends Error {
+  constructor() {
+    super("waited too long for a batched call");
+  }
+}
+
+const noop = () => {};
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
+}
