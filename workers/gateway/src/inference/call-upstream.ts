@@ -1,11 +1,14 @@
 import { type ParsedCompletion, type ProviderAdapter, UntranslatableRequest, type UpstreamFailure, type UpstreamTarget } from "@switchyard/providers";
 import type { ChatCompletionRequest } from "@switchyard/schemas";
-import { awaitFirstEvent } from "./first-event.ts";
+import { awaitFirstEvent, type StreamStart } from "./first-event.ts";
 import { readCompletion } from "./read-completion.ts";
 import { upstreamFetch } from "./upstream-fetch.ts";
 
-/** `completion`: a non-streamed answer, already read and parsed (its response body is used up). */
-export type UpstreamResult = { ok: true; response: Response; completion?: ParsedCompletion } | { ok: false; failure: UpstreamFailure };
+/**
+ * `completion`: a non-streamed answer, already read and parsed; `stream`: a stream
+ * read up to its first answer, to carry on from. Either way the response body is theirs.
+ */
+export type UpstreamResult = { ok: true; response: Response; completion?: ParsedCompletion; stream?: StreamStart } | { ok: false; failure: UpstreamFailure };
 
 /**
  * One attempt against one endpoint, up to the point where the answer can be

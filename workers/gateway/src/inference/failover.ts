@@ -5,6 +5,7 @@ import { type ChatCompletionRequest, GatewayError, noProviderAvailable } from "@
 import type { Attempt } from "../byok/targets.ts";
 import type { Env } from "../env.ts";
 import { callUpstream, type UpstreamResult } from "./call-upstream.ts";
+import type { StreamStart } from "./first-event.ts";
 import { redactingSecret } from "./redact-secrets.ts";
 import { resolveTarget } from "./targets.ts";
 
@@ -27,6 +28,8 @@ export interface Committed {
   response: Response;
   /** A non-streamed chat answer, read and parsed while it could still fail over (`response`'s body is then used up). */
   completion?: ParsedCompletion;
+  /** A streamed answer, read up to its first answer: `response`'s body is read from here on. */
+  stream?: StreamStart;
   attempts: AttemptRecord[];
   /** Served with the workspace's own provider key: billed as BYOK. */
   byok: boolean;
@@ -97,7 +100,7 @@ export async function firstAnswering(
         // A client that went away aborts the upstream read too: that is not the provider's failure.
         if (!options.signal.aborted && countsAgainstHealth(failure, planned)) options.onProviderFailure?.(planned, failure);
       };
-      return { planned, provider: resolved.provider, adapter, response: result.response, completion: result.completion, attempts, byok: Boolean(planned.byok), reportFailure };
+      return { planned, provider: resolved.provider, adapter, response: result.response, completion: result.completion, stream: result.stream, attempts, byok: Boolean(planned.byok), reportFailure };
     }
     const failure = result.failure;
     attempts.push({

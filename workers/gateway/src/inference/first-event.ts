@@ -1,32 +1,42 @@
-import { type ProviderAdapter, SseDecoder, type StreamEvent, type UpstreamFailure } from "@switchyard/providers";
+import { type ProviderAdapter, SseDecoder, type StreamEvent, type StreamParser, type UpstreamFailure } from "@switchyard/providers";
 
-export type FirstEventResult = { ok: true; response: Response } | { ok: false; failure: UpstreamFailure };
+/**
+ * A stream read up to its first event worth sending: the reader and the decoding
+ * state carry on from there, and the events parsed so far (sent to no one yet)
+ * are handed over parsed, so nothing is decoded twice.
+ */
+export interface StreamStart {
+  reader: ReadableStreamDefaultReader<Uint8Array>;
+  decoder: TextDecoder;
+  sse: SseDecoder;
+  parser: StreamParser;
+  events: StreamEvent[];
+}
+
+export type FirstEventResult = { ok: true; response: Response; stream: StreamStart } | { ok: false; failure: UpstreamFailure };
 
 /**
  * Reads a streamed answer up to its first event worth sending (content, a tool
  * call, a finish reason, usage or the end). Until then nothing has reached the
  * client, so a stream that errors, ends or stalls before it can still fail
- * over. What was read is replayed in front of the rest of the body.
- * Rejects with the signal's reason if it aborts (first-byte timeout, client gone).
+ * over. Rejects with the signal's reason if it aborts (first-byte timeout, client gone).
  */
 export async function awaitFirstEvent(response: Response, adapter: ProviderAdapter, signal: AbortSignal): Promise<FirstEventResult> {
   if (!response.body) return { ok: false, failure: emptyStream() };
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  const sse = new SseDecoder();
-  const parser = adapter.createStreamParser();
-  const seen: Uint8Array[] = [];
+  const start: StreamStart = { reader: response.body.getReader(), decoder: new TextDecoder(), sse: new SseDecoder(), parser: adapter.createStreamParser(), events: [] };
+  const { reader, decoder, sse, parser, events } = start;
   for (;;) {
     const read = await reader.read();
     if (signal.aborted) throw signal.reason;
-    if (!read.done) seen.push(read.value);
-    const events = (read.done ? sse.flush() : sse.push(decoder.decode(read.value, { stream: true }))).flatMap((e) => parser.push(e));
-    for (const event of events) {
+    const parsed = (read.done ? sse.flush() : sse.push(decoder.decode(read.value, { stream: true }))).flatMap((e) => parser.push(e));
+    events.push(...parsed);
+    for (const event of parsed) {
+      // an error before anything worth sending can still fail over; one after it is the stream's to report
+      if (worthSending(event)) return { ok: true, response, stream: start };
       if (event.type === "error") {
         void reader.cancel().catch(() => {});
         return { ok: false, failure: event.failure };
       }
-      if (worthSending(event)) return { ok: true, response: replay(seen, reader, response) };
     }
     if (read.done) return { ok: false, failure: emptyStream() };
   }
@@ -34,27 +44,11 @@ export async function awaitFirstEvent(response: Response, adapter: ProviderAdapt
 
 /** A bare role chunk is not an answer yet: OpenAI sends one before anything else. */
 function worthSending(event: StreamEvent): boolean {
+  if (event.type === "error") return false;
   if (event.type !== "delta") return true;
   return Boolean(event.delta.content) || Boolean(event.delta.tool_calls?.length) || Boolean(event.finishReason);
 }
 
 function emptyStream(): UpstreamFailure {
   return { status: 502, message: "Provider closed the stream before sending an answer", retryable: true };
-}
-
-/** The bytes already read, then the rest of the upstream body; cancelling it cancels the upstream read. */
-function replay(prefix: Uint8Array[], reader: ReadableStreamDefaultReader<Uint8Array>, original: Response): Response {
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = prefix.shift();
-      if (next) return controller.enqueue(next);
-      const { done, value } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
-  return new Response(body, { status: original.status, headers: original.headers });
 }

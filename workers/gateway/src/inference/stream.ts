@@ -21,10 +21,10 @@ export function streamResponse(
   idleTimeoutMs = DEFAULT_STREAM_IDLE_TIMEOUT_MS,
 ): { body: ReadableStream<Uint8Array>; ended: Promise<void> } {
   const { planned, adapter, provider, response, attempts, byok } = committed;
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  const sse = new SseDecoder();
-  const parser = adapter.createStreamParser();
+  // carry on where the first answer was found (its events parsed, not yet sent), or from the start
+  const started = committed.stream ?? { reader: response.body!.getReader(), decoder: new TextDecoder(), sse: new SseDecoder(), parser: adapter.createStreamParser(), events: [] };
+  const { reader, decoder, sse, parser } = started;
+  let pending: StreamEvent[] = started.events;
   const created = Math.floor(start.startedAt / 1000);
 
   let usage: TokenUsage | null = null;
@@ -110,22 +110,30 @@ export function streamResponse(
 
   const pump = async (): Promise<{ status: "success" | "error"; code?: number }> => {
     for (;;) {
-      let read: ReadableStreamReadResult<Uint8Array>;
-      try {
-        waitingSince = Date.now();
-        read = await reader.read();
-      } catch {
+      let events: StreamEvent[];
+      let upstreamDone = false;
+      if (pending.length > 0) {
+        events = pending; // parsed while the first answer was awaited
+        pending = [];
+      } else {
+        let read: ReadableStreamReadResult<Uint8Array>;
+        try {
+          waitingSince = Date.now();
+          read = await reader.read();
+        } catch {
+          if (stalled) return endStalled();
+          committed.reportFailure({ status: 502, message: "stream failed", retryable: true });
+          await writer.write(errorChunk(502, `Provider ${provider.name} stream failed before it was complete`));
+          return { status: "error", code: 502 };
+        } finally {
+          waitingSince = null;
+        }
         if (stalled) return endStalled();
-        committed.reportFailure({ status: 502, message: "stream failed", retryable: true });
-        await writer.write(errorChunk(502, `Provider ${provider.name} stream failed before it was complete`));
-        return { status: "error", code: 502 };
-      } finally {
-        waitingSince = null;
+        upstreamDone = read.done;
+        events = (read.done ? sse.flush() : sse.push(decoder.decode(read.value, { stream: true }))).flatMap((e) => parser.push(e));
       }
-      if (stalled) return endStalled();
-      const raw = read.done ? sse.flush() : sse.push(decoder.decode(read.value, { stream: true }));
       const out: Uint8Array[] = [];
-      const state = translate(raw.flatMap((e) => parser.push(e)), out);
+      const state = translate(events, out);
       // One write per upstream read: chunks reach the client as they arrive, and
       // waiting on each write is the backpressure that paces the upstream read.
       if (out.length) await writer.write(out.length === 1 ? out[0]! : concat(out));
@@ -134,7 +142,7 @@ export function streamResponse(
         return { status: "success" };
       }
       if (state === "error") return { status: "error", code: 502 };
-      if (read.done) {
+      if (upstreamDone) {
         committed.reportFailure({ status: 502, message: "stream ended early", retryable: true });
         await writer.write(errorChunk(502, `Provider ${provider.name} ended the stream before it was complete`));
         return { status: "error", code: 502 };
