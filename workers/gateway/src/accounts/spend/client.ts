@@ -12,8 +12,17 @@ const settlements = new Coalescer<Settlement, null>(200, 20_000);
 
 /** The account's spend Durable Object: one per account, wherever its requests come from. */
 export function spendFor(env: Env, accountId: string) {
-  return env.ACCOUNT_SPEND.get(env.ACCOUNT_SPEND.idFromName(accountId));
+  let id = objectIds.get(accountId);
+  if (!id) {
+    if (objectIds.size >= 10_000) objectIds.clear();
+    id = env.ACCOUNT_SPEND.idFromName(accountId);
+    objectIds.set(accountId, id);
+  }
+  return env.ACCOUNT_SPEND.get(id);
 }
+
+/** idFromName hashes the name every call: ids are kept per isolate (a stub may not be, it belongs to its request). */
+const objectIds = new Map<string, DurableObjectId>();
 
 /**
  * Holds the most this request can cost against the account's credits, the key's
