@@ -1,4 +1,5 @@
 import { reconcileAccount } from "@switchyard/db";
+import { MAX_SSE_EVENT_CHARS } from "@switchyard/providers";
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import worker from "../src/index.ts";
@@ -122,6 +123,55 @@ describe("streams that break after their first content", () => {
     expect(await generation(last.id)).toMatchObject({ status: "error", error_code: 502, cost_nanos: 0 });
     expect(await balanceOf(tenant.accountId)).toBe(before);
     expect(await healthDetails()).toMatchObject([{ endpoint: "mock/echo", lastStatus: 502 }]);
+  });
+
+  it(`a line that never ends is refused at ${MAX_SSE_EVENT_CHARS / 2 ** 20} Mi characters, not buffered: error event, the upstream read cancelled, nothing charged`, async () => {
+    const piece = new TextEncoder().encode("x".repeat(2 ** 20));
+    let pulled = 0;
+    let cancelled = false;
+    upstreams = scriptedUpstreams({
+      mock: [
+        {
+          raw: async () => {
+            const head = new TextEncoder().encode((await sse(["content"]).text()) + "data: ");
+            const body = new ReadableStream<Uint8Array>({
+              start: (c) => c.enqueue(head),
+              pull: (c) => {
+                pulled += piece.byteLength;
+                c.enqueue(piece); // an endless line
+              },
+              cancel: () => {
+                cancelled = true;
+              },
+            });
+            return new Response(body, { headers: { "content-type": "text/event-stream" } });
+          },
+        },
+      ],
+      "mock-eu": [],
+    });
+    const res = await chat(ask("endless", { stream: true }));
+    const events = sseData(await res.text());
+    const last = JSON.parse(events.at(-2)!);
+    expect(last.error).toMatchObject({ code: 502 });
+    expect(last.error.message).toContain("stream event over");
+    expect(cancelled).toBe(true);
+    expect(pulled).toBeLessThanOrEqual(MAX_SSE_EVENT_CHARS + 4 * piece.byteLength); // read up to the limit, then no further
+    expect(await generation(last.id)).toMatchObject({ status: "error", error_code: 502, cost_nanos: 0 });
+    expect(await balanceOf(tenant.accountId)).toBe(before);
+  });
+
+  it("a line that never ends before any answer fails over; the answer comes whole from the next endpoint, charged once", async () => {
+    const piece = new TextEncoder().encode("y".repeat(2 ** 20));
+    upstreams = scriptedUpstreams({
+      mock: [{ raw: () => new Response(new ReadableStream<Uint8Array>({ pull: (c) => c.enqueue(piece) }), { headers: { "content-type": "text/event-stream" } }) }],
+      "mock-eu": [],
+    });
+    const res = await chat(ask("endless first", { stream: true }));
+    expect(res.headers.get("x-switchyard-attempts")).toBe("mock mock/echo 502, mock-eu mock/echo 200");
+    const events = sseData(await res.text()).filter((e) => e !== "[DONE]").map((e) => JSON.parse(e));
+    expect(events.map((e) => e.choices[0]?.delta?.content ?? "").join("")).toBe("Echo: endless first");
+    await expectChargedOnly("mock-eu", events.at(-1).usage);
   });
 
   it("a stream that stalls mid-way is ended after STREAM_IDLE_TIMEOUT_MS with an error event; the upstream read is cancelled; nothing charged", async () => {

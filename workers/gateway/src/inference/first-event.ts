@@ -1,4 +1,4 @@
-import { type ProviderAdapter, SseDecoder, type StreamEvent, type StreamParser, type UpstreamFailure } from "@switchyard/providers";
+import { type ProviderAdapter, SseDecoder, SseEventTooLarge, type StreamEvent, type StreamParser, type UpstreamFailure } from "@switchyard/providers";
 
 /**
  * A stream read up to its first event worth sending: the reader and the decoding
@@ -28,7 +28,14 @@ export async function awaitFirstEvent(response: Response, adapter: ProviderAdapt
   for (;;) {
     const read = await reader.read();
     if (signal.aborted) throw signal.reason;
-    const parsed = (read.done ? sse.flush() : sse.push(decoder.decode(read.value, { stream: true }))).flatMap((e) => parser.push(e));
+    let parsed: StreamEvent[];
+    try {
+      parsed = (read.done ? sse.flush() : sse.push(decoder.decode(read.value, { stream: true }))).flatMap((e) => parser.push(e));
+    } catch (error) {
+      if (!(error instanceof SseEventTooLarge)) throw error;
+      void reader.cancel().catch(() => {});
+      return { ok: false, failure: eventTooLarge(error) };
+    }
     events.push(...parsed);
     for (const event of parsed) {
       // an error before anything worth sending can still fail over; one after it is the stream's to report
@@ -47,6 +54,11 @@ function worthSending(event: StreamEvent): boolean {
   if (event.type === "error") return false;
   if (event.type !== "delta") return true;
   return Boolean(event.delta.content) || Boolean(event.delta.tool_calls?.length) || Boolean(event.finishReason);
+}
+
+/** A provider that sends an endless line: refused rather than buffered (a failure like a 5xx, so it can fail over). */
+export function eventTooLarge(error: SseEventTooLarge): UpstreamFailure {
+  return { status: 502, message: `Provider sent a stream event over ${error.limit} characters`, retryable: true };
 }
 
 function emptyStream(): UpstreamFailure {

@@ -1,6 +1,7 @@
-import { encodeSse, SseDecoder, type StreamEvent, type TokenUsage } from "@switchyard/providers";
+import { encodeSse, SseDecoder, SseEventTooLarge, type StreamEvent, type TokenUsage } from "@switchyard/providers";
 import type { ChatCompletionChunk, FinishReason } from "@switchyard/schemas";
 import type { Committed } from "./failover.ts";
+import { eventTooLarge } from "./first-event.ts";
 import { costOf, type GenerationOutcome, usageBody } from "./generation.ts";
 
 const encoder = new TextEncoder();
@@ -130,7 +131,15 @@ export function streamResponse(
         }
         if (stalled) return endStalled();
         upstreamDone = read.done;
-        events = (read.done ? sse.flush() : sse.push(decoder.decode(read.value, { stream: true }))).flatMap((e) => parser.push(e));
+        try {
+          events = (read.done ? sse.flush() : sse.push(decoder.decode(read.value, { stream: true }))).flatMap((e) => parser.push(e));
+        } catch (error) {
+          if (!(error instanceof SseEventTooLarge)) throw error;
+          const failure = eventTooLarge(error);
+          committed.reportFailure(failure);
+          await writer.write(errorChunk(failure.status, failure.message));
+          return { status: "error", code: failure.status };
+        }
       }
       const out: Uint8Array[] = [];
       const state = translate(events, out);
