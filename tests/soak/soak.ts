@@ -77,7 +77,8 @@ export interface SoakReport {
     servedByClient: number;
     successRows: number;
     usageEntries: number;
-    cutStreamsByClient: number;
+    /** Requests the client saw fail (cut streams, provider errors): each is an error row, charged nothing. */
+    failedByClient: number;
     errorRows: number;
     spentNanos: number;
     costOfServedNanos: number;
@@ -158,7 +159,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const requests = Object.values(kinds).reduce((s, t) => s + t.sent, 0);
     log(`load done: ${requests} requests in ${elapsed.toFixed(1)} s; waiting for settlement`);
 
-    const ledger = await checkLedger(gateway.stateDir, kinds.plain.served + kinds.stream.served, kinds["stream-cut"].injected);
+    const failed = kinds["stream-cut"].injected + kinds["fail-500"].injected + kinds["rate-limited"].injected;
+    const ledger = await checkLedger(gateway.stateDir, kinds.plain.served + kinds.stream.served, failed);
     const output = gateway.output();
     const lines = output.split("\n");
     const logs = {
@@ -240,7 +242,7 @@ async function oneRequest(url: string, kind: Kind, n: number): Promise<Outcome> 
 }
 
 /** Waits until everything served is settled in D1, then checks the ledger. */
-async function checkLedger(stateDir: string, served: number, cutStreams: number): Promise<SoakReport["ledger"]> {
+async function checkLedger(stateDir: string, served: number, failed: number): Promise<SoakReport["ledger"]> {
   const counts = async () =>
     (
       await queryD1<{ success: number; errors: number; usage: number; spent: number | null; cost: number | null }>(
@@ -254,7 +256,7 @@ async function checkLedger(stateDir: string, served: number, cutStreams: number)
       )
     )[0]!;
   let c = await counts();
-  for (let i = 0; i < 30 && (c.success < served || c.usage < served || c.errors < cutStreams); i++) {
+  for (let i = 0; i < 30 && (c.success < served || c.usage < served || c.errors < failed); i++) {
     await new Promise((ok) => setTimeout(ok, 1_000));
     c = await counts();
   }
@@ -266,13 +268,13 @@ async function checkLedger(stateDir: string, served: number, cutStreams: number)
     servedByClient: served,
     successRows: c.success,
     usageEntries: c.usage,
-    cutStreamsByClient: cutStreams,
+    failedByClient: failed,
     errorRows: c.errors,
     spentNanos,
     costOfServedNanos,
     accountsReconciled: reconciled.accounts,
     differences: reconciled.differences.length,
-    ok: c.success === served && c.usage === served && c.errors === cutStreams && spentNanos === costOfServedNanos && reconciled.differences.length === 0,
+    ok: c.success === served && c.usage === served && c.errors === failed && spentNanos === costOfServedNanos && reconciled.differences.length === 0,
   };
 }
 
@@ -307,7 +309,7 @@ export function formatReport(r: SoakReport): string {
     `memory, every ${r.sampleEveryMs / 1000} s after warm-up: JS heap after GC first third ${r.memory.heapFirstThirdMb} MB, last third ${r.memory.heapLastThirdMb} MB, ratio ${r.memory.ratio} (limit ${MEMORY_GROWTH_LIMIT}) → ${r.memory.flat ? "flat" : "GROWING"}`,
     `  heap samples (MB): ${r.memory.heapMb.join(" ")}`,
     `  workerd RSS (MB, not judged: includes wrangler dev's own growth): first third ${r.memory.rssFirstThirdMb}, last third ${r.memory.rssLastThirdMb}; samples ${r.memory.rssMb.join(" ")}`,
-    `ledger: served ${r.ledger.servedByClient} = success rows ${r.ledger.successRows} = usage entries ${r.ledger.usageEntries}; cut streams ${r.ledger.cutStreamsByClient} = error rows ${r.ledger.errorRows}; spent ${r.ledger.spentNanos} = cost ${r.ledger.costOfServedNanos} nanos; ${r.ledger.accountsReconciled} accounts, ${r.ledger.differences} differences → ${r.ledger.ok ? "reconciles" : "DOES NOT RECONCILE"}`,
+    `ledger: served ${r.ledger.servedByClient} = success rows ${r.ledger.successRows} = usage entries ${r.ledger.usageEntries}; failed ${r.ledger.failedByClient} = error rows ${r.ledger.errorRows}; spent ${r.ledger.spentNanos} = cost ${r.ledger.costOfServedNanos} nanos; ${r.ledger.accountsReconciled} accounts, ${r.ledger.differences} differences → ${r.ledger.ok ? "reconciles" : "DOES NOT RECONCILE"}`,
     `logs: ${r.logs.requestLines} request lines, ${r.logs.secretLines.length} with a secret, ${r.logs.unhandledErrors.length} unhandled errors`,
     r.passed ? "PASSED" : "FAILED",
   ].join("\n");

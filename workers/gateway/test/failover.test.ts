@@ -98,6 +98,19 @@ describe("failover before the first byte", () => {
     const body = (await res.json()) as any;
     expect(body.error.metadata.attempts.map((a: any) => [a.provider, a.status])).toEqual([["mock", 502], ["mock-eu", 503]]);
     expect(await balanceOf(tenant.accountId)).toBe(before);
+    // recorded all the same, with every attempt, at no cost; and its reserve no longer holds credit
+    const row = await env.DB.prepare("SELECT model, status, error_code, cost_nanos, provider, attempts FROM generations WHERE account_id = ? ORDER BY created_at DESC LIMIT 1")
+      .bind(tenant.accountId)
+      .first<any>();
+    expect(row).toMatchObject({ model: "mock/echo", status: "error", error_code: 503, cost_nanos: 0, provider: null });
+    expect(JSON.parse(row.attempts).map((a: any) => [a.provider, a.status])).toEqual([["mock", 502], ["mock-eu", 503]]);
+    const stub = env.ACCOUNT_SPEND.get(env.ACCOUNT_SPEND.idFromName(tenant.accountId));
+    const all = await balanceOf(tenant.accountId);
+    const probe = { accountId: tenant.accountId, reservationId: "after-doomed", amountNanos: all, keyId: tenant.keyId, keyLimitNanos: null, keyLimitReset: "none" as const, workspaceId: tenant.workspaceId, workspaceBudgetNanos: null, now: Date.now() };
+    expect(await stub.reserve(probe)).toEqual({ ok: true });
+    // (and the probe's own hold let go again, for the tests after this one)
+    const generation = { id: probe.reservationId, accountId: tenant.accountId, workspaceId: tenant.workspaceId, apiKeyId: tenant.keyId, model: "mock/echo", status: "cancelled" as const };
+    await stub.settle({ reservationId: probe.reservationId, accountId: tenant.accountId, keyId: tenant.keyId, usedAt: Date.now(), byok: null, generation, entries: [] });
   });
 });
 

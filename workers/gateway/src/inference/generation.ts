@@ -1,7 +1,7 @@
 import type { Endpoint, Model, ProviderInfo } from "@switchyard/catalog";
 import { usageCostNanos } from "@switchyard/fees";
 import type { TokenUsage } from "@switchyard/providers";
-import type { FinishReason, Usage } from "@switchyard/schemas";
+import { type FinishReason, GatewayError, type Usage } from "@switchyard/schemas";
 import { nanosToUsdNumber } from "@switchyard/catalog";
 import type { AttemptRecord, Committed } from "./failover.ts";
 
@@ -48,6 +48,31 @@ export function answeredOutcome(
     firstTokenAt: now,
     endedAt: now,
     attempts: served.attempts,
+  };
+}
+
+/**
+ * A request nothing answered — every attempt failed, or none could be sent — as
+ * settlement records it: an error (a client that left: cancelled) with every
+ * attempt, under the model asked for first. Never charged.
+ */
+export function unansweredOutcome(model: Model, start: Pick<GenerationOutcome, "id" | "startedAt">, error: unknown, streamed: boolean): GenerationOutcome {
+  const status = error instanceof GatewayError ? error.status : 500;
+  const attempts = error instanceof GatewayError && Array.isArray(error.metadata?.attempts) ? (error.metadata.attempts as AttemptRecord[]) : [];
+  return {
+    ...start,
+    model,
+    endpoint: null,
+    provider: null,
+    status: status === 499 ? "cancelled" : "error",
+    errorCode: status,
+    usage: null,
+    costNanos: 0n,
+    byok: false,
+    finishReason: null,
+    streamed,
+    endedAt: Date.now(),
+    attempts,
   };
 }
 

@@ -3,12 +3,12 @@ import { Hono } from "hono";
 import { authenticate, INFERENCE } from "../accounts/auth.ts";
 import { settleGeneration } from "../accounts/settle.ts";
 import { costBoundNanos } from "../accounts/spend/cost-bound.ts";
-import { releaseSpend, reserveSpend } from "../accounts/spend/client.ts";
+import { reserveSpend } from "../accounts/spend/client.ts";
 import { byokTargets } from "../byok/targets.ts";
 import type { AppEnv } from "../env.ts";
 import { completeResponse } from "../inference/complete.ts";
 import { attemptsHeader, firstAnsweringEndpoint } from "../inference/failover.ts";
-import type { GenerationOutcome } from "../inference/generation.ts";
+import { type GenerationOutcome, unansweredOutcome } from "../inference/generation.ts";
 import { streamResponse } from "../inference/stream.ts";
 import { newGenerationId } from "../lib/ids.ts";
 import { applyFreeTierLimits } from "../routing/free-tier.ts";
@@ -35,11 +35,15 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
   // reserve the most this request can cost on any planned attempt (402 credits, 403 key limit or workspace budget)
   const id = newGenerationId();
   await reserveSpend(env, auth, id, costBoundNanos(plan, request));
-  // (a lost release only holds the funds until the reservation expires)
-  const release = () => c.executionCtx.waitUntil(releaseSpend(env, auth, id).catch(() => {}));
+  const stream = request.stream === true;
+  // settle once the answer has ended (after the response, never before it): the spend object
+  // debits the real cost and releases the reservation in one step. A request nothing answered is
+  // settled too: recorded with every attempt, charged nothing.
+  const settle = (outcome: GenerationOutcome) => settleGeneration(env, auth, outcome);
+  const settleUnanswered = (error: unknown) =>
+    c.executionCtx.waitUntil(settle(unansweredOutcome(plan[0]!.model, { id, startedAt }, error, stream)).catch(() => {}));
 
   // call adapter, failing over between endpoints
-  const stream = request.stream === true;
   let committed;
   try {
     committed = await firstAnsweringEndpoint(env, plan, request, {
@@ -50,14 +54,11 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
       onProviderFailure: healthReporter(env, c.executionCtx),
     });
   } catch (error) {
-    release(); // nothing answered: nothing is charged
+    settleUnanswered(error);
     throw error;
   }
   const headers = { "x-generation-id": id, "x-switchyard-provider": committed.provider.slug, "x-switchyard-attempts": attemptsHeader(committed.attempts) };
 
-  // settle cost once the answer has ended (after the response, never before it):
-  // the spend object debits the real cost and releases the reservation in one step
-  const settle = (outcome: GenerationOutcome) => settleGeneration(env, auth, outcome);
 
   if (stream) {
     const { body, ended } = streamResponse(committed, { id, startedAt }, settle, Number(env.STREAM_IDLE_TIMEOUT_MS) || undefined);
@@ -70,7 +71,7 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
   try {
     answer = await completeResponse(committed, { id, startedAt });
   } catch (error) {
-    release();
+    settleUnanswered(error); // the committed answer was not valid
     throw error;
   }
   const { body: completion, outcome } = answer;

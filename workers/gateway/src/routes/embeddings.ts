@@ -3,13 +3,13 @@ import { badRequest, clip, type EmbeddingsResponse, embeddingsRequestSchema, not
 import { Hono } from "hono";
 import { authenticate, INFERENCE } from "../accounts/auth.ts";
 import { settleGeneration } from "../accounts/settle.ts";
-import { releaseSpend, reserveSpend } from "../accounts/spend/client.ts";
+import { reserveSpend } from "../accounts/spend/client.ts";
 import { embeddingsCostBoundNanos } from "../accounts/spend/embeddings-cost-bound.ts";
 import { byokTargets } from "../byok/targets.ts";
 import type { AppEnv } from "../env.ts";
 import { firstEmbeddingEndpoint } from "../inference/embeddings.ts";
 import { attemptsHeader } from "../inference/failover.ts";
-import { answeredOutcome } from "../inference/generation.ts";
+import { answeredOutcome, unansweredOutcome } from "../inference/generation.ts";
 import { newGenerationId } from "../lib/ids.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "../middleware/json-body.ts";
 import { healthReporter, planRequest } from "../routing/plan-request.ts";
@@ -55,8 +55,8 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
       onProviderFailure: healthReporter(env, c.executionCtx),
     });
   } catch (error) {
-    // nothing answered: nothing is charged (a lost release only holds the funds until the reservation expires)
-    c.executionCtx.waitUntil(releaseSpend(env, auth, id).catch(() => {}));
+    // nothing answered: recorded with every attempt, charged nothing (settling releases the reservation)
+    c.executionCtx.waitUntil(settleGeneration(env, auth, unansweredOutcome(model, { id, startedAt }, error, false)).catch(() => {}));
     throw error;
   }
   const { planned, provider, parsed, attempts, byok } = committed;

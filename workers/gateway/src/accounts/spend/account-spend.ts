@@ -9,7 +9,7 @@ import type { ReserveRequest, ReserveResult, Settlement } from "./types.ts";
 export const BALANCE_TTL_MS = 5_000;
 /** Before refusing for lack of credits, the balance is re-read unless it is younger than this: a purchase unblocks an account within it. */
 export const REFUSAL_RECHECK_MS = 1_000;
-/** A reservation never settled or released (its worker died) stops holding funds after this. */
+/** A reservation never settled (its worker died) stops holding funds after this. */
 export const RESERVATION_TTL_MS = 15 * 60_000;
 /** Settlements that could not be written to D1 are retried after this. */
 const RETRY_MS = 10_000;
@@ -135,12 +135,6 @@ export class AccountSpend extends DurableObject<Env> {
       this.pending.set(settlement.reservationId, settlement);
     }
     await this.flushSoon();
-  }
-
-  /** Frees a reservation whose request failed before it could be settled (nothing is charged). */
-  release(reservationId: string): void {
-    const held = this.reservations.get(reservationId);
-    if (held && held.expiresAt !== null) this.setReservation(reservationId, null);
   }
 
   override async alarm(): Promise<void> {

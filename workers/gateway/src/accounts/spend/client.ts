@@ -53,10 +53,6 @@ export async function reserveSpend(env: Env, auth: AuthContext, reservationId: s
   if (!result.ok) throw new GatewayError(result.status, result.message, result.metadata);
 }
 
-export async function releaseSpend(env: Env, auth: AuthContext, reservationId: string): Promise<void> {
-  await spendFor(env, auth.accountId).release(reservationId);
-}
-
 const SETTLE_ATTEMPTS = 3;
 
 /**
