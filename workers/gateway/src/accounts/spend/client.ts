@@ -1,12 +1,16 @@
 import { GatewayError } from "@switchyard/schemas";
 import type { Env } from "../../env.ts";
 import { now } from "../../lib/clock.ts";
-import type { AuthContext } from "../auth.ts";
 import { Coalescer } from "../../lib/coalesce.ts";
+import type { AuthContext } from "../auth.ts";
 import type { ReserveRequest, ReserveResult, Settlement } from "./types.ts";
 
-/** This isolate's round trips to each account's spend object: reserves and settlements made meanwhile go together in the next one. */
-// (a reserve whose wait runs out is answered 503; if its batch was already on its way, its hold lapses after RESERVATION_TTL_MS)
+/**
+ * This isolate's round trips to each account's spend object, one at a time: reserves
+ * (and settlements) made meanwhile go together in the next one. A reserve whose wait
+ * runs out is answered 503; if its batch was already on its way, its hold lapses after
+ * RESERVATION_TTL_MS.
+ */
 const reserves = new Coalescer<ReserveRequest, ReserveResult>(64, 20_000);
 const settlements = new Coalescer<Settlement, null>(200, 20_000);
 
@@ -56,9 +60,9 @@ export async function reserveSpend(env: Env, auth: AuthContext, reservationId: s
 const SETTLE_ATTEMPTS = 3;
 
 /**
- * Hands a finished request to the spend object. Retried on a failed round trip
- * (settling is idempotent); once accepted, the object itself makes sure it
- * reaches D1.
+ * Hands a finished request to the spend object; resolves once the object has
+ * written it to D1 (or kept it in its own storage for a retry). Retried on a
+ * failed round trip: settling is idempotent.
  */
 export async function settleSpend(env: Env, settlement: Settlement): Promise<void> {
   for (let attempt = 1; ; attempt++) {
