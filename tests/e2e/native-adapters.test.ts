@@ -2,6 +2,7 @@ import { startMockUpstream } from "@switchyard/mock-upstream/node";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningGateway, startGateway } from "./gateway-process.ts";
+import { readChatStream } from "./setup/read-chat-stream.ts";
 
 /**
  * The whole path through each native adapter: the unmodified `openai` client →
@@ -50,12 +51,7 @@ describe.each([
 
   it("streaming", async () => {
     const stream = await client.chat.completions.create({ model, messages: [{ role: "user", content: "stream this answer" }], stream: true });
-    let text = "";
-    let usage: any;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta?.content ?? "";
-      if (chunk.usage) usage = chunk.usage;
-    }
+    const { text, usage } = await readChatStream(stream);
     expect(text).toBe("Echo: stream this answer");
     expect(usage.cost).toBeGreaterThan(0);
   });

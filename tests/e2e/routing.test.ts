@@ -3,6 +3,7 @@ import { startMockUpstream } from "@switchyard/mock-upstream/node";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { queryD1, type RunningGateway, startGateway } from "./gateway-process.ts";
+import { readChatStream } from "./setup/read-chat-stream.ts";
 
 /**
  * Routing and failover end to end: the unmodified `openai` client → wrangler
@@ -125,8 +126,7 @@ describe("failover across real upstream servers", () => {
   it("a stream cut before its first byte fails over; the client sees one clean stream", async () => {
     us.setScript(["cut=0"]);
     const stream = await client.chat.completions.create({ ...ask("stream through a cut"), stream: true } as RoutedStream);
-    let text = "";
-    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
+    const { text } = await readChatStream(stream);
     expect(text).toBe("Echo: stream through a cut");
   });
 
