@@ -1,24 +1,15 @@
-import { MalformedUpstreamResponse } from "@switchyard/providers";
-import { type ChatCompletion, upstreamError } from "@switchyard/schemas";
+import type { ChatCompletion } from "@switchyard/schemas";
 import type { Committed } from "./failover.ts";
 import { answeredOutcome, type GenerationOutcome, usageBody } from "./generation.ts";
 
 /**
- * A non-streamed answer: the upstream body translated to OpenAI's shape, with
- * the gateway's id, the public model id, the provider and the cost.
+ * A non-streamed answer: the completion read and checked during failover
+ * (readCompletion), in OpenAI's shape, with the gateway's id, the public model
+ * id, the provider and the cost.
  */
-export async function completeResponse(
-  committed: Committed,
-  outcome: Pick<GenerationOutcome, "id" | "startedAt">,
-): Promise<{ body: ChatCompletion; outcome: GenerationOutcome }> {
-  const { planned, adapter, provider, response, byok } = committed;
-  let parsed = committed.completion;
-  try {
-    parsed ??= adapter.parseCompletion(await response.json());
-  } catch (e) {
-    const reason = e instanceof MalformedUpstreamResponse ? e.message : "upstream answer is not valid JSON";
-    throw upstreamError(`Provider ${provider.name} sent an invalid answer: ${reason}`, { provider: provider.slug });
-  }
+export function completeResponse(committed: Committed, outcome: Pick<GenerationOutcome, "id" | "startedAt">): { body: ChatCompletion; outcome: GenerationOutcome } {
+  const { planned, provider, byok, completion: parsed } = committed;
+  if (!parsed) throw new Error("completeResponse needs the answer read during failover");
   const settled = answeredOutcome(committed, outcome, parsed.usage, parsed.finishReason);
   const body: ChatCompletion = {
     id: outcome.id,

@@ -1,4 +1,4 @@
-import { encodeSse, SseDecoder, SseEventTooLarge, type StreamEvent, type TokenUsage } from "@switchyard/providers";
+import { encodeSse, SseEventTooLarge, type StreamEvent, type TokenUsage } from "@switchyard/providers";
 import type { ChatCompletionChunk, FinishReason } from "@switchyard/schemas";
 import type { Committed } from "./failover.ts";
 import { eventTooLarge } from "./first-event.ts";
@@ -21,9 +21,10 @@ export function streamResponse(
   onEnd: (outcome: GenerationOutcome) => Promise<void>,
   idleTimeoutMs = DEFAULT_STREAM_IDLE_TIMEOUT_MS,
 ): { body: ReadableStream<Uint8Array>; ended: Promise<void> } {
-  const { planned, adapter, provider, response, attempts, byok } = committed;
-  // carry on where the first answer was found (its events parsed, not yet sent), or from the start
-  const started = committed.stream ?? { reader: response.body!.getReader(), decoder: new TextDecoder(), sse: new SseDecoder(), parser: adapter.createStreamParser(), events: [] };
+  const { planned, provider, attempts, byok } = committed;
+  // carry on where the first answer was found (its events parsed, not yet sent)
+  const started = committed.stream;
+  if (!started) throw new Error("streamResponse needs the stream read up to its first answer");
   const { reader, decoder, sse, parser } = started;
   let pending: StreamEvent[] = started.events;
   const created = Math.floor(start.startedAt / 1000);

@@ -40,8 +40,6 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
   // debits the real cost and releases the reservation in one step. A request nothing answered is
   // settled too: recorded with every attempt, charged nothing.
   const settle = (outcome: GenerationOutcome) => settleGeneration(env, auth, outcome);
-  const settleUnanswered = (error: unknown) =>
-    c.executionCtx.waitUntil(settle(unansweredOutcome(plan[0]!.model, { id, startedAt }, error, stream)).catch(() => {}));
 
   // call adapter, failing over between endpoints
   let committed;
@@ -54,11 +52,10 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
       onProviderFailure: healthReporter(env, c.executionCtx),
     });
   } catch (error) {
-    settleUnanswered(error);
+    c.executionCtx.waitUntil(settle(unansweredOutcome(plan[0]!.model, { id, startedAt }, error, stream)).catch(() => {}));
     throw error;
   }
   const headers = { "x-generation-id": id, "x-switchyard-provider": committed.provider.slug, "x-switchyard-attempts": attemptsHeader(committed.attempts) };
-
 
   if (stream) {
     const { body, ended } = streamResponse(committed, { id, startedAt }, settle, Number(env.STREAM_IDLE_TIMEOUT_MS) || undefined);
@@ -67,14 +64,7 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
       headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
     });
   }
-  let answer;
-  try {
-    answer = await completeResponse(committed, { id, startedAt });
-  } catch (error) {
-    settleUnanswered(error); // the committed answer was not valid
-    throw error;
-  }
-  const { body: completion, outcome } = answer;
+  const { body: completion, outcome } = completeResponse(committed, { id, startedAt });
   c.executionCtx.waitUntil(settle(outcome));
   return c.json(completion, 200, headers);
 });
