@@ -51,6 +51,10 @@ const mf = new Miniflare({
   durableObjectsPersist: join(persist, "do"),
   kvPersist: join(persist, "kv"),
   cf: false, // no network here: Miniflare's placeholder request.cf
+  // Miniflare otherwise sends every outbound fetch through a worker of its own that strips
+  // CF-Connecting-IP (an extra isolate hop per upstream call, and for a stream per chunk);
+  // neither Cloudflare nor a self-hosted workerd has that hop.
+  stripCfConnectingIp: false,
   log: new Log(LogLevel.WARN),
   ...(values["inspector-port"] ? { inspectorPort: Number(values["inspector-port"]) } : {}),
 });
