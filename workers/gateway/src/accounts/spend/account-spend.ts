@@ -3,7 +3,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../env.ts";
 import { nextReset, windowStart } from "../windows.ts";
 import { readBalance, readSpend, SPEND_KINDS, writeSettlements } from "./ledger-sql.ts";
-import type { ReserveRequest, ReserveResult, Settlement } from "./types.ts";
+import type { LeaseAsk, ReserveRequest, ReserveResult, Settlement } from "./types.ts";
 
 /** The balance snapshot is re-read from D1 when older than this: a refund or chargeback written by billing is seen within it. */
 export const BALANCE_TTL_MS = 5_000;
@@ -19,6 +19,8 @@ const RETRY_MS = 10_000;
  * is written at once. The wait is after the response, never in front of it.
  */
 export const FLUSH_INTERVAL_MS = 20;
+/** A lease is granted only while every limit it counts against has this many times its amount left (lease-book.ts). */
+export const LEASE_HEADROOM = 20;
 const SETTLEMENTS_PER_BATCH = 200;
 
 interface Reservation {
@@ -91,6 +93,14 @@ export class AccountSpend extends DurableObject<Env> {
 
   /** Holds `amountNanos` for one request, or says why not (402 credits, 403 key limit or workspace budget). */
   async reserve(req: ReserveRequest): Promise<ReserveResult> {
+    return (await this.hold(req, 1)) ?? { ok: true };
+  }
+
+  /**
+   * Decides `req` and records its hold if granted; null = granted. `headroom` > 1
+   * (a lease) also asks that every limit keep `headroom` times the amount left.
+   */
+  private async hold(req: ReserveRequest, headroom: number): Promise<Exclude<ReserveResult, { ok: true }> | null> {
     const arrival = ++this.arrivals;
     this.dropExpired(req.now);
     if (!this.balance || !isFresh(this.balance.readAt, req.now, BALANCE_TTL_MS)) await this.refreshBalance(req, arrival);
@@ -99,15 +109,15 @@ export class AccountSpend extends DurableObject<Env> {
     if (req.keyLimitNanos !== null) await this.loadSpend(keyScope, windowStart(req.keyLimitReset, req.now), { keyId: req.keyId });
     if (req.workspaceBudgetNanos !== null) await this.loadSpend(workspaceScope, windowStart("monthly", req.now), { workspaceId: req.workspaceId });
 
-    let verdict = this.decide(req, keyScope, workspaceScope);
-    if (verdict?.status === 402 && this.balance!.readSeq < arrival && !isFresh(this.balance!.readAt, req.now, REFUSAL_RECHECK_MS)) {
+    let verdict = this.decide(req, keyScope, workspaceScope, headroom);
+    if (headroom === 1 && verdict?.status === 402 && this.balance!.readSeq < arrival && !isFresh(this.balance!.readAt, req.now, REFUSAL_RECHECK_MS)) {
       // Credits may have been bought since the snapshot: look again before refusing.
       await this.refreshBalance(req, arrival);
-      verdict = this.decide(req, keyScope, workspaceScope);
+      verdict = this.decide(req, keyScope, workspaceScope, headroom);
     }
     if (verdict) return verdict;
     this.setReservation(req.reservationId, { amount: req.amountNanos, keyId: req.keyId, workspaceId: req.workspaceId, expiresAt: req.now + RESERVATION_TTL_MS });
-    return { ok: true };
+    return null;
   }
 
   /**
@@ -120,11 +130,38 @@ export class AccountSpend extends DurableObject<Env> {
     await this.settleMany([settlement]);
   }
 
-  /** Several reserves, decided one after the other in this order (one round trip for a batch from one isolate). */
-  async reserveMany(requests: ReserveRequest[]): Promise<ReserveResult[]> {
+  /**
+   * Several reserves, decided one after the other in this order (one round trip for
+   * a batch from one isolate). With `asks`, first grants what leases it can (each
+   * held like a reservation, sized from the first request of its scope); a request
+   * its scope's new lease has room for is answered with the lease's id and holds
+   * nothing of its own. `ending`: leases the isolate is done with, released first.
+   */
+  async reserveMany(requests: ReserveRequest[], asks: LeaseAsk[] = [], ending: string[] = []): Promise<ReserveResult[]> {
+    this.endLeases(ending);
+    const room = new Map<string, { id: string; left: number }>();
+    for (const ask of asks) {
+      const like = requests.find((r) => r.scope === ask.scope);
+      if (!like || room.has(ask.scope)) continue;
+      const refused = await this.hold({ ...like, reservationId: ask.id, amountNanos: ask.amountNanos }, LEASE_HEADROOM);
+      if (!refused) room.set(ask.scope, { id: ask.id, left: ask.amountNanos });
+    }
     const results: ReserveResult[] = [];
-    for (const request of requests) results.push(await this.reserve(request));
+    for (const request of requests) {
+      const lease = request.scope === undefined ? undefined : room.get(request.scope);
+      if (lease && request.amountNanos <= lease.left) {
+        lease.left -= request.amountNanos;
+        results.push({ ok: true, leaseId: lease.id });
+      } else {
+        results.push(await this.reserve(request));
+      }
+    }
     return results;
+  }
+
+  /** Stops holding these leases: the isolate has no request under them left (lease-book.ts). */
+  endLeases(ids: string[]): void {
+    for (const id of ids) if (this.reservations.get(id)?.expiresAt) this.setReservation(id, null);
   }
 
   /** Several settlements, acknowledged together once written (one round trip for a batch from one isolate). */
@@ -144,8 +181,8 @@ export class AccountSpend extends DurableObject<Env> {
   // ── the decision ────────────────────────────────────────────────────────────
 
   /** null = grant. Synchronous: nothing can interleave between this check and recording the reservation. */
-  private decide(req: ReserveRequest, keyScope: string, workspaceScope: string): Exclude<ReserveResult, { ok: true }> | null {
-    const amount = req.amountNanos;
+  private decide(req: ReserveRequest, keyScope: string, workspaceScope: string, headroom = 1): Exclude<ReserveResult, { ok: true }> | null {
+    const amount = req.amountNanos * headroom;
     const meta = { required: usd(amount) };
     if (req.keyLimitNanos !== null) {
       const left = req.keyLimitNanos - this.spend.get(keyScope)!.spent - this.held((r) => r.keyId === req.keyId);

@@ -2,8 +2,10 @@ import { GatewayError } from "@switchyard/schemas";
 import type { Env } from "../../env.ts";
 import { now } from "../../lib/clock.ts";
 import { Coalescer } from "../../lib/coalesce.ts";
+import { randomId } from "../../lib/ids.ts";
 import type { AuthContext } from "../auth.ts";
-import type { ReserveRequest, ReserveResult, Settlement } from "./types.ts";
+import { type Lease, LEASE_IDLE_MS, LEASE_REQUESTS, LeaseBook } from "./lease-book.ts";
+import type { LeaseAsk, ReserveRequest, ReserveResult, Settlement } from "./types.ts";
 
 /**
  * This isolate's round trips to each account's spend object, one at a time: reserves
@@ -12,6 +14,11 @@ import type { ReserveRequest, ReserveResult, Settlement } from "./types.ts";
  * RESERVATION_TTL_MS.
  */
 const reserves = new Coalescer<ReserveRequest, ReserveResult>(64, 20_000);
+/** This isolate's spend leases (lease-book.ts), and the requests reserved under one, by reservation id. */
+const leases = new LeaseBook();
+const leased = new Map<string, { lease: Lease; boundNanos: number }>();
+/** Leases to end with the next reserve round trip of their account (nothing runs under them). */
+const ending = new Map<string, Set<Lease>>();
 const settlements = new Coalescer<Settlement, null>(200, 20_000);
 
 /** The account's spend Durable Object: one per account, wherever its requests come from. */
@@ -30,8 +37,9 @@ const objectIds = new Map<string, DurableObjectId>();
 
 /**
  * Holds the most this request can cost against the account's credits, the key's
- * limit and the workspace's budget, or throws 402/403. One Durable Object round
- * trip, no D1 round trip in the common case.
+ * limit and the workspace's budget, or throws 402/403. Under a spend lease with
+ * room: no round trip at all. Otherwise one Durable Object round trip (which also
+ * asks for a lease), no D1 round trip in the common case.
  */
 export async function reserveSpend(env: Env, auth: AuthContext, reservationId: string, amountNanos: bigint, at = now()): Promise<void> {
   const request: ReserveRequest = {
@@ -44,11 +52,12 @@ export async function reserveSpend(env: Env, auth: AuthContext, reservationId: s
     workspaceId: auth.workspaceId,
     workspaceBudgetNanos: auth.monthlyBudgetNanos,
     now: at,
+    scope: leaseScope(auth),
   };
+  if (takeLease(request)) return;
   let result: ReserveResult;
   try {
-    // (cast: the RPC stub's mapped type loses the union's refusal branch)
-    result = await reserves.run(auth.accountId, request, async (batch) => (await spendFor(env, auth.accountId).reserveMany(batch)) as ReserveResult[]);
+    result = await reserves.run(auth.accountId, request, (batch) => reserveBatch(env, auth.accountId, batch));
   } catch (error) {
     // Without a reserve nothing goes upstream: a retryable 503, never a 500 and never unguarded spend.
     console.error("spend reserve failed", error instanceof Error ? error.message : "");
@@ -57,28 +66,101 @@ export async function reserveSpend(env: Env, auth: AuthContext, reservationId: s
   if (!result.ok) throw new GatewayError(result.status, result.message, result.metadata);
 }
 
+/** One round trip for a batch of reserves: those a lease granted meanwhile has room for are answered here; the rest ask for a lease per scope. */
+async function reserveBatch(env: Env, accountId: string, batch: ReserveRequest[]): Promise<ReserveResult[]> {
+  const results: (ReserveResult | undefined)[] = batch.map((r) => (takeLease(r) ? { ok: true } : undefined));
+  const toSend = batch.filter((_, i) => !results[i]);
+  if (toSend.length === 0) return results as ReserveResult[];
+  const asks = new Map<string, LeaseAsk>();
+  for (const r of toSend) {
+    const ask = asks.get(r.scope!) ?? { id: randomId("lease"), scope: r.scope!, amountNanos: 0 };
+    ask.amountNanos = Math.max(ask.amountNanos, r.amountNanos * LEASE_REQUESTS);
+    asks.set(r.scope!, ask);
+  }
+  const done = [...(ending.get(accountId) ?? [])];
+  ending.delete(accountId);
+  // (cast: the RPC stub's mapped type loses the union's refusal branch)
+  const answers = (await spendFor(env, accountId).reserveMany(toSend, [...asks.values()], done.map((l) => l.id))) as ReserveResult[];
+  const at = now();
+  for (const ask of asks.values()) {
+    const covered = toSend.filter((r, i) => answers[i]!.ok && (answers[i] as { leaseId?: string }).leaseId === ask.id);
+    if (covered.length === 0) continue;
+    const promised = covered.reduce((sum, r) => sum + r.amountNanos, 0);
+    const lease = leases.install({ ...ask, accountId }, promised, covered.length, at);
+    for (const r of covered) leased.set(r.reservationId, { lease, boundNanos: r.amountNanos });
+  }
+  let next = 0;
+  return results.map((r) => r ?? answers[next++]!);
+}
+
+function takeLease(request: ReserveRequest): boolean {
+  const lease = leases.take(request.scope!, request.amountNanos, request.now);
+  if (lease) leased.set(request.reservationId, { lease, boundNanos: request.amountNanos });
+  return lease !== null;
+}
+
+/** What a lease covers: the account, the key and workspace, and their limits as this request saw them (a changed limit starts a new lease). */
+function leaseScope(auth: AuthContext): string {
+  return `${auth.accountId}|${auth.keyId}|${auth.limitNanos}|${auth.limitReset}|${auth.workspaceId}|${auth.monthlyBudgetNanos}`;
+}
+
 const SETTLE_ATTEMPTS = 3;
 
 /**
  * Hands a finished request to the spend object; resolves once the object has
  * written it to D1 (or kept it in its own storage for a retry). Retried on a
- * failed round trip: settling is idempotent.
+ * failed round trip: settling is idempotent. A request under a lease gives back
+ * the part of its bound it did not spend; the lease ends once nothing under it
+ * is left unacknowledged.
  */
 export async function settleSpend(env: Env, settlement: Settlement): Promise<void> {
+  const underLease = leased.get(settlement.reservationId);
+  if (underLease) {
+    leased.delete(settlement.reservationId);
+    // a BYOK fee is only known when written: keep the whole bound promised
+    const cost = settlement.byok ? underLease.boundNanos : -settlement.entries.reduce((sum, e) => sum + e.amountNanos, 0);
+    leases.ended(underLease.lease, underLease.boundNanos, cost);
+  }
   for (let attempt = 1; ; attempt++) {
     try {
       await settlements.run(settlement.accountId, settlement, async (batch) => {
         await spendFor(env, settlement.accountId).settleMany(batch);
         return batch.map(() => null);
       });
-      return;
+      break;
     } catch (error) {
       if (attempt === SETTLE_ATTEMPTS) {
         console.error("settlement not delivered", settlement.reservationId, error instanceof Error ? error.message : "");
-        throw error;
+        throw error; // (its lease stays open: the spend object keeps holding it until it lapses)
       }
       await new Promise((ok) => setTimeout(ok, 100 * attempt));
     }
+  }
+  if (underLease) await afterAcknowledged(env, underLease.lease);
+}
+
+/**
+ * A lease nothing is left under ends: at once if it is retired, else after
+ * LEASE_IDLE_MS unless a request takes it meanwhile (that one's end tries again).
+ * The wait is part of the request's waitUntil, never in front of a response.
+ */
+async function afterAcknowledged(env: Env, lease: Lease): Promise<void> {
+  if (leases.acknowledged(lease, now())) return endLease(env, lease);
+  if (lease.open > 0) return;
+  const takes = lease.takes;
+  await new Promise((ok) => setTimeout(ok, LEASE_IDLE_MS));
+  if (lease.open === 0 && lease.takes === takes && !lease.ended) await endLease(env, lease);
+}
+
+async function endLease(env: Env, lease: Lease): Promise<void> {
+  leases.end(lease);
+  try {
+    await spendFor(env, lease.accountId).endLeases([lease.id]);
+  } catch {
+    // the next reserve round trip of this account carries it; failing that, it lapses (RESERVATION_TTL_MS)
+    const waiting = ending.get(lease.accountId) ?? new Set<Lease>();
+    waiting.add(lease);
+    ending.set(lease.accountId, waiting);
   }
 }
 

@@ -14,10 +14,19 @@ export interface ReserveRequest {
   workspaceBudgetNanos: number | null;
   /** The caller's clock (unix ms): windows and cache ages are computed from it. */
   now: number;
+  /** Which lease could cover it (account, key and their limits): see lease-book.ts. */
+  scope?: string;
+}
+
+/** Worker → AccountSpend: a lease wanted for a scope, sized from a request of that scope in the same call. */
+export interface LeaseAsk {
+  id: string;
+  scope: string;
+  amountNanos: number;
 }
 
 export type ReserveResult =
-  | { ok: true }
+  | { ok: true; /** The request is covered by this lease, granted in the same call. */ leaseId?: string }
   | { ok: false; status: 402 | 403; message: string; metadata: Record<string, unknown> };
 
 export type LedgerRow = typeof ledgerEntries.$inferInsert;
