@@ -51,6 +51,20 @@ describe("the openai client through the gateway", () => {
     expect(usage.cost).toBeGreaterThan(0);
   });
 
+  it("a streamed answer read to its end hands its provider connection to the next request", async () => {
+    // the provider's last bytes come 50 ms after [DONE], as they may over a real network
+    const content = "again [mock:end_delay=50]";
+    const stream = async () => (await readChatStream(await client.chat.completions.create({ model: "mock/echo", messages: [{ role: "user", content }], stream: true }))).text;
+    expect(await stream()).toBe("Echo: again");
+    const before = upstream.connections;
+    for (let i = 0; i < 5; i++) {
+      await new Promise((ok) => setTimeout(ok, 100)); // the previous body has ended by now
+      expect(await stream()).toBe("Echo: again");
+    }
+    // a body cut after [DONE] would close its connection: one new connection per stream
+    expect(upstream.connections - before).toBeLessThanOrEqual(1);
+  });
+
   it("a tool call round trip", async () => {
     const tools: OpenAI.ChatCompletionTool[] = [
       { type: "function", function: { name: "lookup_order", parameters: { type: "object", properties: { order_id: { type: "string" } }, required: ["order_id"] } } },

@@ -14,13 +14,14 @@ export class DirectiveError extends Error {
   override name = "DirectiveError";
 }
 
-type NumericKey = "status" | "retryAfter" | "latency" | "chunkDelay" | "chunks" | "cut" | "stall" | "errorEvent" | "cached" | "cacheWrite";
+type NumericKey = "status" | "retryAfter" | "latency" | "chunkDelay" | "endDelay" | "chunks" | "cut" | "stall" | "errorEvent" | "cached" | "cacheWrite";
 
 const NUMERIC_KEYS: Record<string, NumericKey> = {
   status: "status",
   retry_after: "retryAfter",
   latency: "latency",
   chunk_delay: "chunkDelay",
+  end_delay: "endDelay",
   chunks: "chunks",
   cut: "cut",
   stall: "stall",

@@ -25,6 +25,8 @@ export interface MockUpstreamServer {
   requests: RecordedRequest[];
   /** Requests whose client disconnected before the response finished. */
   readonly aborted: number;
+  /** TCP connections accepted so far (a client that reuses its connections opens few). */
+  readonly connections: number;
   /** Replaces the remaining script queue. */
   setScript(steps: MockScriptStep[]): void;
   close(): Promise<void>;
@@ -39,6 +41,7 @@ export async function startMockUpstream(options: MockUpstreamServerOptions = {})
   const script: MockScriptStep[] = [...(options.script ?? [])];
   const requests: RecordedRequest[] = [];
   let aborted = 0;
+  let connections = 0;
 
   const server = createServer((req, res) => {
     void serve(req, res, {
@@ -48,7 +51,10 @@ export async function startMockUpstream(options: MockUpstreamServerOptions = {})
     });
   });
   // Streaming latency matters more than packet count: send small SSE writes at once.
-  server.on("connection", (socket) => socket.setNoDelay(true));
+  server.on("connection", (socket) => {
+    socket.setNoDelay(true);
+    connections++;
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -66,6 +72,9 @@ export async function startMockUpstream(options: MockUpstreamServerOptions = {})
     requests,
     get aborted() {
       return aborted;
+    },
+    get connections() {
+      return connections;
     },
     setScript(steps) {
       script.splice(0, script.length, ...steps);

@@ -25,6 +25,8 @@ export type StreamEnd =
 export interface PacedStreamOptions {
   /** Milliseconds between pieces (not before the first). */
   delay?: number;
+  /** Milliseconds after the last piece before a normal end. */
+  endDelay?: number | undefined;
   /** Request abort signal; stops timers and stalls. */
   signal?: AbortSignal;
   cutMode?: "close" | "error";
@@ -48,6 +50,7 @@ export function pacedStream(pieces: string[], end: StreamEnd, opts: PacedStreamO
         } else if (end === "cut" && opts.cutMode === "error") {
           controller.error(new MockCutError());
         } else {
+          if (opts.endDelay) await sleep(opts.endDelay, stop.signal);
           controller.close();
         }
       },

@@ -33,7 +33,7 @@ export function answerResponse(ctx: AnswerContext): Response {
     const plan = dialect.planStream(answer, usage, meta, body, scenario);
     headers.set("content-type", "text/event-stream");
     headers.set("cache-control", "no-cache");
-    const stream = pacedStream(plan.pieces, plan.end, { delay: scenario.chunkDelay, signal: ctx.signal, cutMode: ctx.cutMode });
+    const stream = pacedStream(plan.pieces, plan.end, { delay: scenario.chunkDelay, endDelay: scenario.endDelay, signal: ctx.signal, cutMode: ctx.cutMode });
     return new Response(stream, { status: 200, headers });
   }
 

@@ -14,6 +14,8 @@ export interface MockScenario {
   latency?: number;
   /** Milliseconds to wait between stream events. */
   chunkDelay?: number;
+  /** Milliseconds between a stream's last event and the end of its body (a gap before the transfer's last bytes). */
+  endDelay?: number;
   /** Split the answer (or tool arguments) into exactly this many stream pieces. */
   chunks?: number;
   /** Stream: send this many content chunks, then drop the connection (no finish_reason, no [DONE]). */

@@ -38,6 +38,19 @@ describe("streamed answers are forwarded, not buffered", () => {
     await waitOnExecutionContext(ctx);
   });
 
+  it("a provider that holds its body open after [DONE]: the client has the whole answer at once, the request is settled, and the provider is cut within a second", async () => {
+    const started = Date.now();
+    const { ctx, response } = startStream("done but not closed [mock:end_delay=5000]");
+    const res = await response;
+    const text = await res.text();
+    expect(text).toContain("data: [DONE]");
+    expect(Date.now() - started).toBeLessThan(1_000); // not held for the provider's 5 s
+    await waitOnExecutionContext(ctx); // the settlement, and the read of what the provider still sends
+    expect(Date.now() - started).toBeLessThan(3_000);
+    const gen = await env.DB.prepare("SELECT status FROM generations WHERE id = ?").bind(res.headers.get("x-generation-id")).first<{ status: string }>();
+    expect(gen?.status).toBe("success");
+  });
+
   it("a client that goes away mid-stream stops the provider read and is not charged", async () => {
     const before = await balanceOf(tenant.accountId);
     const { ctx, response } = startStream("a long answer nobody waits for [mock:chunks=20,chunk_delay=50]");

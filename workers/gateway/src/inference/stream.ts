@@ -165,8 +165,11 @@ export function streamResponse(
       clearTimeout(watchdog);
       if (status === "error") await writer.write(DONE).catch(() => {});
       await writer.close().catch(() => {});
-      void reader.cancel().catch(() => {}); // nothing after the end matters; free the connection
-      await finish(status, code);
+      // Nothing after the end matters. A complete answer's body is read to its end (what is left is
+      // the transfer's last bytes), so its connection goes back to the pool: a cancelled body closes
+      // it, and the next request would open a new one. Anything else is cancelled.
+      const freed = status === "success" ? drain(reader) : reader.cancel();
+      await Promise.all([freed.catch(() => {}), finish(status, code)]);
     },
     // A write failed: the client went away. Stop reading from the provider.
     async () => {
@@ -179,6 +182,19 @@ export function streamResponse(
 }
 
 const DONE = encoder.encode(encodeSse("[DONE]"));
+
+/** Reads an ended answer's body to its end; a provider still sending after a few reads, or silent for DRAIN_MS, is cut. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  const timer = setTimeout(() => void reader.cancel().catch(() => {}), DRAIN_MS);
+  try {
+    for (let reads = 0; reads < DRAIN_READS; reads++) if ((await reader.read()).done) return;
+    await reader.cancel();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+const DRAIN_READS = 4;
+const DRAIN_MS = 1_000;
 
 /** How long a committed stream may wait for a byte from the upstream (SSE comments count: they are keep-alives). */
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 60_000;
