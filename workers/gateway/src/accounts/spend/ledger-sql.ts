@@ -47,8 +47,9 @@ export async function writeSettlements(db: D1Database, settlements: readonly Set
 
   let insertedKeys = -1;
   if (hostedEntries.length > 0) {
-    add(db.prepare(APPLY_NEW_ENTRIES_TO_BALANCES).bind(json(hostedEntries)));
-    insertedKeys = add(db.prepare(INSERT_ENTRIES).bind(json(hostedEntries)));
+    const entries = json(hostedEntries);
+    add(db.prepare(APPLY_NEW_ENTRIES_TO_BALANCES).bind(entries));
+    insertedKeys = add(db.prepare(INSERT_ENTRIES).bind(entries));
   }
   if (hosted.length > 0) add(db.prepare(INSERT_GENERATIONS).bind(json(hosted.map((s) => s.generation))));
   const byokReads = new Map<Settlement, { generation: number; entries: number[]; byokFee: number }>();
