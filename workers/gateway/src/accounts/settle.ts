@@ -15,6 +15,9 @@ import type { Settlement } from "./spend/types.ts";
  * idempotency key, and the BYOK counter chains on the generation insert.
  */
 export async function settleGeneration(env: Env, auth: AuthContext, outcome: GenerationOutcome, at = now()): Promise<void> {
+  // Called as the answer is handed over: the bookkeeping waits for the next turn, so the
+  // response (or a stream's last bytes) goes out first and is not held behind it.
+  await new Promise((ok) => setTimeout(ok, 0));
   await settleSpend(env, settlementFor(auth, outcome, at));
 }
 
