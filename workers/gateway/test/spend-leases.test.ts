@@ -1,10 +1,10 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { LEASE_HEADROOM } from "../src/accounts/spend/account-spend.ts";
 import { LEASE_IDLE_MS, LEASE_USABLE_MS, LeaseBook } from "../src/accounts/spend/lease-book.ts";
 import type { ReserveRequest } from "../src/accounts/spend/types.ts";
 import { balanceOf, chat } from "./setup/call.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
+import { reserveOf as reserveFor, spendObjectOf } from "./setup/spend.ts";
 
 const T0 = 1_800_000_000_000;
 const grant = (amountNanos: number, scope = "s") => ({ id: `lease-${scope}-${amountNanos}`, scope, accountId: "acct", amountNanos });
@@ -55,20 +55,9 @@ describe("one isolate's lease book", () => {
 });
 
 describe("the spend object's leases", () => {
-  const stubOf = (t: SeededTenant) => env.ACCOUNT_SPEND.get(env.ACCOUNT_SPEND.idFromName(t.accountId));
-  const reserveOf = (t: SeededTenant, reservationId: string, amountNanos: number, limits: Partial<ReserveRequest> = {}): ReserveRequest => ({
-    accountId: t.accountId,
-    reservationId,
-    amountNanos,
-    keyId: t.keyId,
-    keyLimitNanos: null,
-    keyLimitReset: "none",
-    workspaceId: t.workspaceId,
-    workspaceBudgetNanos: null,
-    now: Date.now(),
-    scope: "s",
-    ...limits,
-  });
+  const stubOf = spendObjectOf;
+  // every reserve below is of scope "s": the scope a lease ask names
+  const reserveOf = (t: SeededTenant, id: string, amountNanos: number, fields: Partial<ReserveRequest> = {}) => reserveFor(t, id, amountNanos, { scope: "s", ...fields });
   const A = 1_000_000;
 
   it(`grants a lease only while every limit it counts against has ${LEASE_HEADROOM}× its amount left; otherwise decides the request as before`, async () => {
@@ -121,8 +110,6 @@ describe("leases through the gateway", () => {
     await new Promise((ok) => setTimeout(ok, LEASE_IDLE_MS));
     const balance = await balanceOf(t.accountId);
     expect(balance).toBeLessThan(10_000_000_000); // the five were charged
-    const spend = env.ACCOUNT_SPEND.get(env.ACCOUNT_SPEND.idFromName(t.accountId));
-    const whole = { accountId: t.accountId, reservationId: "whole", amountNanos: balance, keyId: t.keyId, keyLimitNanos: null, keyLimitReset: "none" as const, workspaceId: t.workspaceId, workspaceBudgetNanos: null, now: Date.now() };
-    expect(await spend.reserve(whole)).toEqual({ ok: true });
+    expect(await spendObjectOf(t).reserve(reserveFor(t, "whole", balance))).toEqual({ ok: true });
   });
 });

@@ -5,10 +5,11 @@ import { abortAllDurableObjects, env, runInDurableObject } from "cloudflare:test
 import { afterEach, describe, expect, it } from "vitest";
 import { BALANCE_TTL_MS, FLUSH_INTERVAL_MS, REFUSAL_RECHECK_MS, RESERVATION_TTL_MS } from "../src/accounts/spend/account-spend.ts";
 import { costBoundNanos } from "../src/accounts/spend/cost-bound.ts";
-import type { ReserveRequest, Settlement } from "../src/accounts/spend/types.ts";
+import type { Settlement } from "../src/accounts/spend/types.ts";
 import { resetClockForTests, setNowForTests } from "../src/lib/clock.ts";
 import { balanceOf, call, chat, json } from "./setup/call.ts";
 import { addCredits, seedTenant, type SeededTenant } from "./setup/seed.ts";
+import { reserveOf, spendObjectOf } from "./setup/spend.ts";
 
 afterEach(resetClockForTests);
 
@@ -141,18 +142,7 @@ describe("credits written by another worker (billing) straight into D1", () => {
 });
 
 describe("the AccountSpend Durable Object", () => {
-  const stubOf = (t: SeededTenant) => env.ACCOUNT_SPEND.get(env.ACCOUNT_SPEND.idFromName(t.accountId));
-  const reserveOf = (t: SeededTenant, reservationId: string, amountNanos: number, now = Date.now()): ReserveRequest => ({
-    accountId: t.accountId,
-    reservationId,
-    amountNanos,
-    keyId: t.keyId,
-    keyLimitNanos: null,
-    keyLimitReset: "none",
-    workspaceId: t.workspaceId,
-    workspaceBudgetNanos: null,
-    now,
-  });
+  const stubOf = spendObjectOf;
   const settlementOf = (t: SeededTenant, id: string, debit: number): Settlement => ({
     reservationId: id,
     accountId: t.accountId,
@@ -231,9 +221,9 @@ describe("the AccountSpend Durable Object", () => {
     const t = await seedTenant("abandoned", 10_000);
     const t0 = Date.now();
     const spend = stubOf(t);
-    expect(await spend.reserve(reserveOf(t, "gen-abandoned", 10_000, t0))).toEqual({ ok: true });
-    expect((await spend.reserve(reserveOf(t, "gen-1", 1, t0 + RESERVATION_TTL_MS - 1))).ok).toBe(false);
-    expect(await spend.reserve(reserveOf(t, "gen-2", 1, t0 + RESERVATION_TTL_MS))).toEqual({ ok: true });
+    expect(await spend.reserve(reserveOf(t, "gen-abandoned", 10_000, { now: t0 }))).toEqual({ ok: true });
+    expect((await spend.reserve(reserveOf(t, "gen-1", 1, { now: t0 + RESERVATION_TTL_MS - 1 }))).ok).toBe(false);
+    expect(await spend.reserve(reserveOf(t, "gen-2", 1, { now: t0 + RESERVATION_TTL_MS }))).toEqual({ ok: true });
   });
 
   it("a settlement D1 refuses waits in the object's storage with its cost held, without holding the others back", async () => {
