@@ -33,7 +33,8 @@ interface Reservation {
 
 /**
  * The per-account serialising point for spend. Every reserve is decided here, one
- * at a time, against: the account's balance (a D1 snapshot at most BALANCE_TTL_MS
+ * at a time — a single request's, or a lease an isolate then spends from in memory
+ * (lease-book.ts), held like one big reservation — against: the account's balance (a D1 snapshot at most BALANCE_TTL_MS
  * old) minus every outstanding reservation; the key's limit in its current window;
  * the workspace's monthly budget. Settlement passes through here too, so that the
  * debit and the release of the reservation are one step.
