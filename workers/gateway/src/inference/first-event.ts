@@ -13,6 +13,12 @@ export interface StreamStart {
   events: StreamEvent[];
 }
 
+/** The events one upstream read completes (all that is left, at the end); throws SseEventTooLarge. */
+export function eventsOf(start: StreamStart, read: ReadableStreamReadResult<Uint8Array>): StreamEvent[] {
+  const { decoder, sse, parser } = start;
+  return (read.done ? sse.flush() : sse.push(decoder.decode(read.value, { stream: true }))).flatMap((e) => parser.push(e));
+}
+
 export type FirstEventResult = { ok: true; response: Response; stream: StreamStart } | { ok: false; failure: UpstreamFailure };
 
 /**
@@ -24,13 +30,13 @@ export type FirstEventResult = { ok: true; response: Response; stream: StreamSta
 export async function awaitFirstEvent(response: Response, adapter: ProviderAdapter, signal: AbortSignal): Promise<FirstEventResult> {
   if (!response.body) return { ok: false, failure: emptyStream() };
   const start: StreamStart = { reader: response.body.getReader(), decoder: new TextDecoder(), sse: new SseDecoder(), parser: adapter.createStreamParser(), events: [] };
-  const { reader, decoder, sse, parser, events } = start;
+  const { reader, events } = start;
   for (;;) {
     const read = await reader.read();
     if (signal.aborted) throw signal.reason;
     let parsed: StreamEvent[];
     try {
-      parsed = (read.done ? sse.flush() : sse.push(decoder.decode(read.value, { stream: true }))).flatMap((e) => parser.push(e));
+      parsed = eventsOf(start, read);
     } catch (error) {
       if (!(error instanceof SseEventTooLarge)) throw error;
       void reader.cancel().catch(() => {});

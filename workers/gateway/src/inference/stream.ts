@@ -1,7 +1,7 @@
 import { encodeSse, SseEventTooLarge, type StreamEvent, type TokenUsage } from "@switchyard/providers";
 import type { ChatCompletionChunk, FinishReason } from "@switchyard/schemas";
 import type { Committed } from "./failover.ts";
-import { eventTooLarge } from "./first-event.ts";
+import { eventsOf, eventTooLarge } from "./first-event.ts";
 import { costOf, type GenerationOutcome, usageBody } from "./generation.ts";
 
 const encoder = new TextEncoder();
@@ -25,7 +25,7 @@ export function streamResponse(
   // carry on where the first answer was found (its events parsed, not yet sent)
   const started = committed.stream;
   if (!started) throw new Error("streamResponse needs the stream read up to its first answer");
-  const { reader, decoder, sse, parser } = started;
+  const { reader } = started;
   let pending: StreamEvent[] = started.events;
   const created = Math.floor(start.startedAt / 1000);
 
@@ -133,7 +133,7 @@ export function streamResponse(
         if (stalled) return endStalled();
         upstreamDone = read.done;
         try {
-          events = (read.done ? sse.flush() : sse.push(decoder.decode(read.value, { stream: true }))).flatMap((e) => parser.push(e));
+          events = eventsOf(started, read);
         } catch (error) {
           if (!(error instanceof SseEventTooLarge)) throw error;
           const failure = eventTooLarge(error);
