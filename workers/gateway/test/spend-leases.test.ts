@@ -16,7 +16,7 @@ describe("one isolate's lease book", () => {
     expect(book.take("s", 400, T0)).toBe(lease);
     expect(book.take("s", 400, T0)).toBe(lease);
     expect(book.take("s", 400, T0)).toBeNull(); // 1,200 > 1,000
-    book.ended(lease, 400, 100); // cost 100 of its 400: 300 free again, the 100 stays promised
+    book.requestEnded(lease, 400, 100); // cost 100 of its 400: 300 free again, the 100 stays promised
     expect(book.take("s", 400, T0)).toBe(lease); // 900
     expect(book.take("s", 101, T0)).toBeNull();
     expect(book.take("s", 100, T0)).toBe(lease); // exactly 1,000
@@ -25,7 +25,7 @@ describe("one isolate's lease book", () => {
     const full = book.install(grant(1_000, "t"), 0, 0, T0);
     let served = 0;
     while (book.take("t", 100, T0)) {
-      book.ended(full, 100, 100);
+      book.requestEnded(full, 100, 100);
       served++;
     }
     expect(served).toBe(10);

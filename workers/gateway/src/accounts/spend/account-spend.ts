@@ -3,7 +3,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../env.ts";
 import { nextReset, windowStart } from "../windows.ts";
 import { readBalance, readSpend, SPEND_KINDS, writeSettlements } from "./ledger-sql.ts";
-import type { LeaseAsk, ReserveRequest, ReserveResult, Settlement } from "./types.ts";
+import { type LeaseAsk, type ReserveRequest, type ReserveResult, type Settlement, settledCostNanos } from "./types.ts";
 
 /** The balance snapshot is re-read from D1 when older than this: a refund or chargeback written by billing is seen within it. */
 export const BALANCE_TTL_MS = 5_000;
@@ -355,8 +355,7 @@ export class AccountSpend extends DurableObject<Env> {
 
 /** What a settled request holds until it is written: its real cost. */
 function heldFor(settlement: Settlement, held: Reservation | undefined): Reservation {
-  const cost = Math.max(0, -settlement.entries.reduce((sum, e) => sum + e.amountNanos, 0));
-  return { amount: cost, keyId: held?.keyId ?? settlement.keyId, workspaceId: held?.workspaceId ?? settlement.generation.workspaceId, expiresAt: null };
+  return { amount: settledCostNanos(settlement), keyId: held?.keyId ?? settlement.keyId, workspaceId: held?.workspaceId ?? settlement.generation.workspaceId, expiresAt: null };
 }
 
 function isFresh(readAt: number, now: number, ttl: number): boolean {

@@ -5,7 +5,7 @@ import { Coalescer } from "../../lib/coalesce.ts";
 import { randomId } from "../../lib/ids.ts";
 import type { AuthContext } from "../auth.ts";
 import { type Lease, LEASE_IDLE_MS, LEASE_REQUESTS, LeaseBook } from "./lease-book.ts";
-import type { LeaseAsk, ReserveRequest, ReserveResult, Settlement } from "./types.ts";
+import { type LeaseAsk, type ReserveRequest, type ReserveResult, type Settlement, settledCostNanos } from "./types.ts";
 
 /**
  * This isolate's round trips to each account's spend object, one at a time: reserves
@@ -83,7 +83,10 @@ async function reserveBatch(env: Env, accountId: string, batch: ReserveRequest[]
   const answers = (await spendFor(env, accountId).reserveMany(toSend, [...asks.values()], done.map((l) => l.id))) as ReserveResult[];
   const at = now();
   for (const ask of asks.values()) {
-    const covered = toSend.filter((r, i) => answers[i]!.ok && (answers[i] as { leaseId?: string }).leaseId === ask.id);
+    const covered = toSend.filter((_, i) => {
+      const answer = answers[i]!;
+      return answer.ok && answer.leaseId === ask.id;
+    });
     if (covered.length === 0) continue;
     const promised = covered.reduce((sum, r) => sum + r.amountNanos, 0);
     const lease = leases.install({ ...ask, accountId }, promised, covered.length, at);
@@ -118,8 +121,8 @@ export async function settleSpend(env: Env, settlement: Settlement): Promise<voi
   if (underLease) {
     leased.delete(settlement.reservationId);
     // a BYOK fee is only known when written: keep the whole bound promised
-    const cost = settlement.byok ? underLease.boundNanos : -settlement.entries.reduce((sum, e) => sum + e.amountNanos, 0);
-    leases.ended(underLease.lease, underLease.boundNanos, cost);
+    const cost = settlement.byok ? underLease.boundNanos : settledCostNanos(settlement);
+    leases.requestEnded(underLease.lease, underLease.boundNanos, cost);
   }
   for (let attempt = 1; ; attempt++) {
     try {

@@ -76,7 +76,7 @@ export class LeaseBook {
   }
 
   /** A request under the lease ended having cost `costNanos` of its `boundNanos`: the difference is free again. */
-  ended(lease: Lease, boundNanos: number, costNanos: number): void {
+  requestEnded(lease: Lease, boundNanos: number, costNanos: number): void {
     lease.promisedNanos -= boundNanos - Math.min(costNanos, boundNanos);
   }
 

@@ -51,3 +51,8 @@ export interface Settlement {
   keyId: string;
   usedAt: number;
 }
+
+/** What a settlement debits (its entries are negative), never below zero. */
+export function settledCostNanos(settlement: Settlement): number {
+  return Math.max(0, -settlement.entries.reduce((sum, e) => sum + e.amountNanos, 0));
+}
