@@ -1,10 +1,10 @@
 /**
  * CPU profile of the gateway under load: the built worker in workerd
  * (direct socket), the bench mock upstream, autocannon; V8's sampling profiler
- * on the isolates that do work (the gateway and local D1). Prints where the
+ * on every isolate of the gateway's workerd (local D1 too with --d1-same). Prints where the
  * time goes; writes .cpuprofile files for DevTools.
  *
- *   tsx --experimental-websocket bench/profile.ts [--workload json|stream] [--seconds 10] [--connections 50]
+ *   tsx --experimental-websocket bench/profile.ts [--workload json|stream] [--seconds 10] [--connections 50] [--d1-same]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,28 +23,33 @@ const { values } = parseArgs({
     top: { type: "string", default: "30" },
     /** Measure req/s and workerd CPU per request only, without the profiler's slowdown. */
     "cpu-only": { type: "boolean", default: false },
+    /** Local D1 in the gateway's workerd (Miniflare's default) instead of a process of its own. */
+    "d1-same": { type: "boolean", default: false },
   },
 });
 const workload = values.workload as Workload;
+const SAMPLING_US = 100;
 const outDir = join(ROOT, ".wrangler/bench-profiles");
 mkdirSync(outDir, { recursive: true });
 
 const mock = await startMock();
 // No inspector for --cpu-only: an open inspector port is not free.
 const inspectorPort = values["cpu-only"] ? undefined : await freePort();
-const sy = await startSwitchyard("direct", mock.baseUrl, inspectorPort);
+const sy = await startSwitchyard(values["d1-same"] ? "direct-d1-same" : "direct", mock.baseUrl, inspectorPort);
 try {
   const spec = sy.target.request(workload);
   await loadRun(spec, Number(values.connections), 3); // warm-up: JIT, key cache, connection pools
   if (values["cpu-only"]) {
     const workerd = memoryOf(sy.target.server!.child.pid!).filter((p) => p.command === "workerd").map((p) => p.pid);
     const before = cpuSecondsOf(workerd);
+    const beforeEach = new Map(workerd.map((pid) => [pid, cpuSecondsOf([pid])]));
     const load = await loadRun(spec, Number(values.connections), Number(values.seconds));
     const cpu = cpuSecondsOf(workerd) - before;
+    const perProcess = workerd.map((pid) => `${pid}: ${Math.round(((cpuSecondsOf([pid]) - beforeEach.get(pid)!) / load.requests) * 1e6)} µs`).join(", ");
     const s = load.latency.summary();
     console.log(
       `${workload}, ${values.connections} connections: ${Math.round(load.requests / load.seconds)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms, ` +
-        `workerd CPU ${Math.round((cpu / load.requests) * 1e6)} µs per request (${(cpu / load.seconds).toFixed(2)} cores)`,
+        `workerd CPU ${Math.round((cpu / load.requests) * 1e6)} µs per request (${(cpu / load.seconds).toFixed(2)} cores${workerd.length > 1 ? `; per process ${perProcess}` : ""})`,
     );
   } else {
     await profileUnderLoad(spec);
@@ -56,11 +61,11 @@ try {
 
 async function profileUnderLoad(spec: RequestSpec) {
   const listed = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as { id: string; webSocketDebuggerUrl: string }[];
-  const isolates = listed.filter((w) => w.id === "core:user:" || w.id.startsWith("d1:db:"));
+  const isolates = listed; // the gateway, local D1 (its entry and its database object), Miniflare's own
   const sessions = await Promise.all(isolates.map(async (w) => ({ id: w.id, cdp: await CdpSession.connect(w.webSocketDebuggerUrl) })));
   for (const { cdp } of sessions) {
     await cdp.send("Profiler.enable");
-    await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+    await cdp.send("Profiler.setSamplingInterval", { interval: SAMPLING_US });
     await cdp.send("Profiler.start");
   }
   const load = await loadRun(spec, Number(values.connections), Number(values.seconds));
@@ -85,7 +90,8 @@ function summarise(id: string, profile: CpuProfile, requests: number, top: numbe
   const self = new Map<number, number>(); // node id → µs
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
-  for (let i = 0; i < samples.length; i++) self.set(samples[i]!, (self.get(samples[i]!) ?? 0) + (deltas[i + 1] ?? deltas[i] ?? 0));
+  // An isolate the thread is not in is not sampled: the gap after its last sample is not its time.
+  for (let i = 0; i < samples.length; i++) self.set(samples[i]!, (self.get(samples[i]!) ?? 0) + Math.min(deltas[i + 1] ?? deltas[i] ?? 0, 2 * SAMPLING_US));
 
   const key = (nodeId: number) => {
     const f = byId.get(nodeId)!.callFrame;

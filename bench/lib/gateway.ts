@@ -58,14 +58,18 @@ UPDATE account_balances SET balance_nanos = (SELECT SUM(amount_nanos) FROM ledge
 /**
  * How workerd serves the gateway:
  * - direct: the built bundle, a workerd socket bound straight to the worker (Miniflare's
- *   unsafeDirectSockets), as a self-hosted workerd config serves it;
+ *   unsafeDirectSockets), as a self-hosted workerd config serves it; local D1 in a workerd
+ *   process of its own, reached over loopback, as D1 runs on servers of its own in production;
+ * - direct-d1-same: the same, with local D1 where Miniflare puts it by default: in the
+ *   gateway's workerd, on the gateway's thread;
  * - miniflare-entry: the built bundle behind Miniflare's entry worker (what `mf.ready` serves);
  * - wrangler-dev: `wrangler dev` on the sources (its proxy worker and dev middleware included).
  */
-export type ServeMode = "direct" | "miniflare-entry" | "wrangler-dev";
+export type ServeMode = "direct" | "direct-d1-same" | "miniflare-entry" | "wrangler-dev";
 
 export const SERVE_LABEL: Record<ServeMode, string> = {
   direct: "switchyard",
+  "direct-d1-same": "switchyard (D1 on its thread)",
   "miniflare-entry": "switchyard (Miniflare entry)",
   "wrangler-dev": "switchyard (wrangler dev)",
 };
@@ -81,8 +85,9 @@ export async function startGateway(
     const args = [
       join(ROOT, "bench/servers/switchyard-miniflare.ts"),
       ...["--config", join(ROOT, "wrangler.toml"), "--script", opts.script, "--persist", opts.state.dir],
-      ...["--port", String(port), "--vars", JSON.stringify(opts.vars), "--socket", mode === "direct" ? "direct" : "entry"],
+      ...["--port", String(port), "--vars", JSON.stringify(opts.vars), "--socket", mode === "miniflare-entry" ? "entry" : "direct"],
       ...(opts.inspectorPort ? ["--inspector-port", String(opts.inspectorPort)] : []),
+      ...(mode === "direct" ? ["--d1", "own"] : []),
     ];
     return { server: await startServer(SERVE_LABEL[mode], bin("tsx"), args, { cwd: ROOT, env: quietEnv }, ready), url };
   }

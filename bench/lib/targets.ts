@@ -75,6 +75,7 @@ export interface SwitchyardHandle {
 
 export const SERVE_ID: Record<ServeMode, string> = {
   direct: "switchyard",
+  "direct-d1-same": "switchyard-d1-same",
   "miniflare-entry": "switchyard-miniflare-entry",
   "wrangler-dev": "switchyard-wrangler-dev",
 };

@@ -16,7 +16,7 @@ export interface SequentialResult {
  * One keep-alive connection, one request at a time, each timed with
  * process.hrtime (sub-millisecond), for `seconds` (at most `maxRequests`).
  */
-export async function sequentialRun(spec: RequestSpec, seconds: number, maxRequests = 1_000_000): Promise<SequentialResult> {
+export async function sequentialRun(spec: RequestSpec, seconds: number, maxRequests = 1_000_000, timeline?: RequestSpan[]): Promise<SequentialResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const url = new URL(spec.url);
   const body = Buffer.from(spec.body);
@@ -32,6 +32,7 @@ export async function sequentialRun(spec: RequestSpec, seconds: number, maxReque
       n++;
       const timing = await once(agent, spec, url, headers, body);
       if (timing) {
+        timeline?.push({ startUs: timing.startUs, ms: timing.totalMs });
         firstByte.add(timing.firstByteMs);
         total.add(timing.totalMs);
       } else {
@@ -46,7 +47,13 @@ export async function sequentialRun(spec: RequestSpec, seconds: number, maxReque
 
 const FIRST_TOKEN = /"delta":\{[^}]*"content":"[^"]/;
 
-function once(agent: Agent, spec: RequestSpec, url: URL, headers: Record<string, string>, body: Buffer): Promise<{ firstByteMs: number; totalMs: number } | null> {
+/** One request's start on the monotonic clock (the one V8's profiler stamps samples with) and its duration. */
+export interface RequestSpan {
+  startUs: number;
+  ms: number;
+}
+
+function once(agent: Agent, spec: RequestSpec, url: URL, headers: Record<string, string>, body: Buffer): Promise<{ startUs: number; firstByteMs: number; totalMs: number } | null> {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
     let first: bigint | undefined;
@@ -67,7 +74,7 @@ function once(agent: Agent, spec: RequestSpec, url: URL, headers: Record<string,
       res.on("end", () => {
         const end = process.hrtime.bigint();
         if (!ok || first === undefined) return resolve(null);
-        resolve({ firstByteMs: Number(first - t0) / 1e6, totalMs: Number(end - t0) / 1e6 });
+        resolve({ startUs: Number(t0 / 1000n), firstByteMs: Number(first - t0) / 1e6, totalMs: Number(end - t0) / 1e6 });
       });
       res.on("error", () => resolve(null));
     });
