@@ -4,7 +4,7 @@ import { accountBalances, generations, ledgerEntries } from "@switchyard/db";
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { byokFeeEntry, byokStatements } from "../settle-byok.ts";
-import { APPLY_NEW_ENTRIES_TO_BALANCES, INSERT_ENTRIES, INSERT_GENERATIONS, TOUCH_KEYS } from "./settlement-sql.ts";
+import { APPLY_NEW_ENTRIES_TO_BALANCES, entryRow, generationRow, INSERT_ENTRIES, INSERT_GENERATIONS, TOUCH_KEYS } from "./settlement-sql.ts";
 import type { LedgerRow, Settlement } from "./types.ts";
 
 /** Kinds of ledger entry that count as spend against key limits and workspace budgets. */
@@ -47,11 +47,11 @@ export async function writeSettlements(db: D1Database, settlements: readonly Set
 
   let insertedKeys = -1;
   if (hostedEntries.length > 0) {
-    const entries = json(hostedEntries);
+    const entries = json(hostedEntries.map(entryRow));
     add(db.prepare(APPLY_NEW_ENTRIES_TO_BALANCES).bind(entries));
     insertedKeys = add(db.prepare(INSERT_ENTRIES).bind(entries));
   }
-  if (hosted.length > 0) add(db.prepare(INSERT_GENERATIONS).bind(json(hosted.map((s) => s.generation))));
+  if (hosted.length > 0) add(db.prepare(INSERT_GENERATIONS).bind(json(hosted.map((s) => generationRow(s.generation)))));
   const byokReads = new Map<Settlement, { generation: number; entries: number[]; byokFee: number }>();
   if (hosted.length < settlements.length) {
     const d = drizzle(db);
@@ -67,7 +67,7 @@ export async function writeSettlements(db: D1Database, settlements: readonly Set
       byokReads.set(s, { generation, entries, byokFee: add(byokFeeEntry(db, s.generation.id)) });
     }
   }
-  add(db.prepare(TOUCH_KEYS).bind(json(settlements.map((s) => ({ keyId: s.keyId, usedAt: s.usedAt })))));
+  add(db.prepare(TOUCH_KEYS).bind(json(settlements.map((s) => [s.keyId, s.usedAt]))));
 
   const results = await db.batch(statements);
   const inserted = new Set(insertedKeys < 0 ? [] : (results[insertedKeys]!.results as { idempotency_key: string }[]).map((r) => r.idempotency_key));
