@@ -8,6 +8,7 @@
  *   tsx --experimental-websocket bench/timeline.ts [--workload json|stream|paced] [--seconds 15] [--top 25]
  */
 import { parseArgs } from "node:util";
+import { loadRun } from "./load/autocannon.ts";
 import { type RequestSpan, sequentialRun } from "./load/sequential.ts";
 import { CdpSession, type CpuProfile } from "./lib/cdp.ts";
 import { freePort } from "./lib/procs.ts";
@@ -19,6 +20,8 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "15" },
     top: { type: "string", default: "25" },
     interval: { type: "string", default: "100" },
+    /** More than 1: autocannon load instead, and only the GC and busy episodes are reported. */
+    connections: { type: "string", default: "1" },
   },
 });
 const workload = values.workload as Workload;
@@ -37,7 +40,9 @@ try {
     await cdp.send("Profiler.start");
   }
   const spans: RequestSpan[] = [];
-  await sequentialRun(spec, Number(values.seconds), 1_000_000, spans);
+  const connections = Number(values.connections);
+  if (connections > 1) await loadRun(spec, connections, Number(values.seconds));
+  else await sequentialRun(spec, Number(values.seconds), 1_000_000, spans);
   const profiles = [];
   for (const { id, cdp } of sessions) {
     const { profile } = await cdp.send<{ profile: CpuProfile }>("Profiler.stop");
@@ -73,12 +78,17 @@ function samplesOf(profile: CpuProfile, id: string, intervalUs: number): Sample[
 }
 
 function report(spans: RequestSpan[], profiles: { id: string; profile: CpuProfile }[], top: number) {
+  const all = profiles.flatMap(({ id, profile }) => samplesOf(profile, id, Number(values.interval))).sort((a, b) => a.atUs - b.atUs);
+  printEpisodes(all);
+  if (spans.length > 0) printSlowest(spans, all, top);
+}
+
+function printSlowest(spans: RequestSpan[], all: Sample[], top: number) {
   const sorted = [...spans].sort((a, b) => a.ms - b.ms);
   const p = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.ms;
   console.log(`${spans.length} requests; p50 ${p(0.5).toFixed(2)} p95 ${p(0.95).toFixed(2)} p99 ${p(0.99).toFixed(2)} max ${p(1).toFixed(2)} ms`);
   const slow = sorted.slice(Math.floor(0.99 * sorted.length));
   const mid = sorted.slice(Math.floor(0.5 * sorted.length) - Math.floor(slow.length / 2)).slice(0, slow.length);
-  const all = profiles.flatMap(({ id, profile }) => samplesOf(profile, id, Number(values.interval))).sort((a, b) => a.atUs - b.atUs);
   const within = (group: RequestSpan[]) => {
     const by = new Map<string, number>();
     for (const s of group) {
@@ -104,6 +114,14 @@ function report(spans: RequestSpan[], profiles: { id: string; profile: CpuProfil
     .sort((a, b) => b.slow - b.mid - (a.slow - a.mid))
     .slice(0, top);
   for (const r of rows) console.log(`${r.slow.toFixed(0).padStart(7)} ${r.mid.toFixed(0).padStart(7)}  ${r.k}`);
+  // how the slow ones cluster in time
+  const starts = slow.map((s) => s.startUs).sort((a, b) => a - b);
+  const gaps = starts.slice(1).map((t, i) => (t - starts[i]!) / 1000);
+  console.log(`\ngaps between slow requests (ms): ${gaps.map((g) => g.toFixed(0)).join(" ")}`);
+}
+
+/** Garbage collection and native work come in episodes: how long, how often. */
+function printEpisodes(all: Sample[]) {
   // garbage collection and local D1 come in episodes: how long, how often
   const episodes = (pick: (s: Sample) => boolean) => {
     const lengths: number[] = [];
@@ -127,8 +145,4 @@ function report(spans: RequestSpan[], profiles: { id: string; profile: CpuProfil
   console.log(`\ngateway GC episodes: ${episodes((s) => s.name.startsWith("core:user: (garbage collector)"))}`);
   console.log(`local D1 busy episodes: ${episodes((s) => s.name.startsWith("d1:") && !s.name.includes("(idle)"))}`);
   console.log(`gateway (program) episodes: ${episodes((s) => s.name.startsWith("core:user: (program)"))}`);
-  // how the slow ones cluster in time
-  const starts = slow.map((s) => s.startUs).sort((a, b) => a - b);
-  const gaps = starts.slice(1).map((t, i) => (t - starts[i]!) / 1000);
-  console.log(`\ngaps between slow requests (ms): ${gaps.map((g) => g.toFixed(0)).join(" ")}`);
 }
