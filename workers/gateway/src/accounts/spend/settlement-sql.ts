@@ -9,70 +9,60 @@
  * object: `value ->> 3` reads one element where `value ->> 'apiKeyId'` scans
  * the object's keys, which made the generation insert ≈ 25 % slower in D1's
  * SQLite (bench/results/README.md). The statement and the row encoder come
- * from one column list, so they cannot disagree.
+ * from one list of fields per table, and the SQL names from the Drizzle
+ * schema, so none of them can disagree.
  */
+import { generations, ledgerEntries } from "@switchyard/db";
+import { getTableColumns, getTableName, type Table } from "drizzle-orm";
 import type { GenerationRow, LedgerRow } from "./types.ts";
 
-interface Column<Row> {
+interface Column {
+  /** The SQL column, as the Drizzle schema names it. */
   name: string;
-  field: keyof Row & string;
+  field: string;
   /** SQL for a field left out (a column with a default, as drizzle would have written it). */
-  absent?: string;
+  absent: string | undefined;
+}
+
+/** The listed fields of a table, in this order, with their SQL names from the schema. */
+function columnsOf<T extends Table>(table: T, fields: readonly (keyof T["$inferInsert"] & string)[], absent: Partial<Record<keyof T["$inferInsert"], string>> = {}): Column[] {
+  const schema = getTableColumns(table) as Record<string, { name: string }>;
+  return fields.map((field) => ({ name: schema[field]!.name, field, absent: absent[field] }));
 }
 
 /** The row as a JSON-ready array in column order; a missing field is null, which `absent` replaces. */
 const encoder =
-  <Row>(columns: readonly Column<Row>[]) =>
+  <Row>(columns: readonly Column[]) =>
   (row: Row): unknown[] =>
-    columns.map((c) => row[c.field] ?? null);
+    columns.map((c) => (row as Record<string, unknown>)[c.field] ?? null);
 
-const select = <Row>(columns: readonly Column<Row>[]) =>
-  columns.map((c, i) => (c.absent ? `COALESCE(value ->> ${i}, ${c.absent})` : `value ->> ${i}`)).join(", ");
-
-const index = <Row>(columns: readonly Column<Row>[], field: keyof Row) => columns.findIndex((c) => c.field === field);
+/** INSERT … SELECT of one row per element of the JSON array bound as ?1. */
+const insertFromJson = (table: Table, columns: readonly Column[]) => `
+INSERT INTO ${getTableName(table)} (${columns.map((c) => c.name).join(", ")})
+SELECT ${columns.map((c, i) => (c.absent ? `COALESCE(value ->> ${i}, ${c.absent})` : `value ->> ${i}`)).join(", ")}
+FROM json_each(?1) WHERE true`;
 
 const NOW_MS = "unixepoch() * 1000";
 
-const ENTRY_COLUMNS: readonly Column<LedgerRow>[] = [
-  { name: "account_id", field: "accountId" },
-  { name: "workspace_id", field: "workspaceId" },
-  { name: "api_key_id", field: "apiKeyId" },
-  { name: "kind", field: "kind" },
-  { name: "amount_nanos", field: "amountNanos" },
-  { name: "idempotency_key", field: "idempotencyKey" },
-  { name: "generation_id", field: "generationId" },
-  { name: "description", field: "description" },
-  { name: "created_at", field: "createdAt", absent: NOW_MS },
-];
+const ENTRY_COLUMNS = columnsOf(
+  ledgerEntries,
+  ["accountId", "workspaceId", "apiKeyId", "kind", "amountNanos", "idempotencyKey", "generationId", "description", "createdAt"],
+  { createdAt: NOW_MS },
+);
 
-const GENERATION_COLUMNS: readonly Column<GenerationRow>[] = [
-  { name: "id", field: "id" },
-  { name: "account_id", field: "accountId" },
-  { name: "workspace_id", field: "workspaceId" },
-  { name: "api_key_id", field: "apiKeyId" },
-  { name: "model", field: "model" },
-  { name: "provider", field: "provider" },
-  { name: "upstream_model", field: "upstreamModel" },
-  { name: "status", field: "status" },
-  { name: "error_code", field: "errorCode" },
-  { name: "prompt_tokens", field: "promptTokens", absent: "0" },
-  { name: "completion_tokens", field: "completionTokens", absent: "0" },
-  { name: "cost_nanos", field: "costNanos", absent: "0" },
-  { name: "byok", field: "byok", absent: "0" },
-  { name: "streamed", field: "streamed", absent: "0" },
-  { name: "finish_reason", field: "finishReason" },
-  { name: "latency_ms", field: "latencyMs" },
-  { name: "ttft_ms", field: "ttftMs" },
-  { name: "attempts", field: "attempts" },
-  { name: "created_at", field: "createdAt", absent: NOW_MS },
-];
+const GENERATION_COLUMNS = columnsOf(
+  generations,
+  ["id", "accountId", "workspaceId", "apiKeyId", "model", "provider", "upstreamModel", "status", "errorCode", "promptTokens", "completionTokens",
+    "costNanos", "byok", "streamed", "finishReason", "latencyMs", "ttftMs", "attempts", "createdAt"],
+  { promptTokens: "0", completionTokens: "0", costNanos: "0", byok: "0", streamed: "0", createdAt: NOW_MS },
+);
 
 /** A ledger entry as APPLY_NEW_ENTRIES_TO_BALANCES and INSERT_ENTRIES read it. */
-export const entryRow = encoder(ENTRY_COLUMNS);
+export const entryRow = encoder<LedgerRow>(ENTRY_COLUMNS);
 /** A generation row as INSERT_GENERATIONS reads it. */
-export const generationRow = encoder(GENERATION_COLUMNS);
+export const generationRow = encoder<GenerationRow>(GENERATION_COLUMNS);
 
-const entryField = (field: keyof LedgerRow) => `e.value ->> ${index(ENTRY_COLUMNS, field)}`;
+const entryField = (field: keyof LedgerRow) => `e.value ->> ${ENTRY_COLUMNS.findIndex((c) => c.field === field)}`;
 
 /** Moves each account's balance by its entries that are not in the ledger yet: run right before INSERT_ENTRIES, in the same batch (one transaction), it counts exactly what that insert writes. */
 export const APPLY_NEW_ENTRIES_TO_BALANCES = `
@@ -83,18 +73,12 @@ GROUP BY 1
 ON CONFLICT (account_id) DO UPDATE SET balance_nanos = balance_nanos + excluded.balance_nanos, updated_at = ${NOW_MS}`;
 
 /** Inserts the entries whose idempotency key is new; returns the keys it wrote. */
-export const INSERT_ENTRIES = `
-INSERT INTO ledger_entries (${ENTRY_COLUMNS.map((c) => c.name).join(", ")})
-SELECT ${select(ENTRY_COLUMNS)}
-FROM json_each(?1) WHERE true
+export const INSERT_ENTRIES = `${insertFromJson(ledgerEntries, ENTRY_COLUMNS)}
 ON CONFLICT (idempotency_key) DO NOTHING
 RETURNING idempotency_key`;
 
 /** Inserts generation rows; one already written (a retried settlement) is left as it is. */
-export const INSERT_GENERATIONS = `
-INSERT INTO generations (${GENERATION_COLUMNS.map((c) => c.name).join(", ")})
-SELECT ${select(GENERATION_COLUMNS)}
-FROM json_each(?1) WHERE true
+export const INSERT_GENERATIONS = `${insertFromJson(generations, GENERATION_COLUMNS)}
 ON CONFLICT (id) DO NOTHING`;
 
 /** Each key's last use: the latest of what is stored and what these settlements saw (rows: [keyId, usedAt]). */
