@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadRun } from "./load/autocannon.ts";
-import { CdpSession, type CpuProfile } from "./lib/cdp.ts";
+import { type CpuProfile, frameLabel, profileIsolates, sampleMicros } from "./lib/cdp.ts";
 import { ROOT } from "./lib/paths.ts";
 import { cpuSecondsOf, freePort, memoryOf } from "./lib/procs.ts";
 import { type RequestSpec, startMock, startSwitchyard, type Workload } from "./lib/targets.ts";
@@ -41,11 +41,11 @@ try {
   await loadRun(spec, Number(values.connections), 3); // warm-up: JIT, key cache, connection pools
   if (values["cpu-only"]) {
     const workerd = memoryOf(sy.target.server!.child.pid!).filter((p) => p.command === "workerd").map((p) => p.pid);
-    const before = cpuSecondsOf(workerd);
-    const beforeEach = new Map(workerd.map((pid) => [pid, cpuSecondsOf([pid])]));
+    const before = workerd.map((pid) => cpuSecondsOf([pid]));
     const load = await loadRun(spec, Number(values.connections), Number(values.seconds));
-    const cpu = cpuSecondsOf(workerd) - before;
-    const perProcess = workerd.map((pid) => `${pid}: ${Math.round(((cpuSecondsOf([pid]) - beforeEach.get(pid)!) / load.requests) * 1e6)} µs`).join(", ");
+    const used = workerd.map((pid, i) => cpuSecondsOf([pid]) - before[i]!);
+    const cpu = used.reduce((a, b) => a + b, 0);
+    const perProcess = workerd.map((pid, i) => `${pid}: ${Math.round((used[i]! / load.requests) * 1e6)} µs`).join(", ");
     const s = load.latency.summary();
     console.log(
       `${workload}, ${values.connections} connections: ${Math.round(load.requests / load.seconds)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms, ` +
@@ -60,21 +60,12 @@ try {
 }
 
 async function profileUnderLoad(spec: RequestSpec) {
-  const listed = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as { id: string; webSocketDebuggerUrl: string }[];
-  const isolates = listed; // the gateway, local D1 (its entry and its database object), Miniflare's own
-  const sessions = await Promise.all(isolates.map(async (w) => ({ id: w.id, cdp: await CdpSession.connect(w.webSocketDebuggerUrl) })));
-  for (const { cdp } of sessions) {
-    await cdp.send("Profiler.enable");
-    await cdp.send("Profiler.setSamplingInterval", { interval: SAMPLING_US });
-    await cdp.send("Profiler.start");
-  }
+  const profiler = await profileIsolates(inspectorPort!, SAMPLING_US);
   const load = await loadRun(spec, Number(values.connections), Number(values.seconds));
   const rps = load.requests / load.seconds;
   console.log(`${workload}, ${values.connections} connections: ${Math.round(rps)} req/s, p50 ${load.latency.summary().p50} ms (profiler on)`);
 
-  for (const { id, cdp } of sessions) {
-    const { profile } = await cdp.send<{ profile: CpuProfile }>("Profiler.stop");
-    cdp.close();
+  for (const { id, profile } of await profiler.stop()) {
     const file = join(outDir, `${id.replace(/[^a-z0-9]+/gi, "_")}-${workload}.cpuprofile`);
     writeFileSync(file, JSON.stringify(profile));
     summarise(id, profile, load.requests, Number(values.top));
@@ -89,15 +80,9 @@ function summarise(id: string, profile: CpuProfile, requests: number, top: numbe
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const self = new Map<number, number>(); // node id → µs
   const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
-  // An isolate the thread is not in is not sampled: the gap after its last sample is not its time.
-  for (let i = 0; i < samples.length; i++) self.set(samples[i]!, (self.get(samples[i]!) ?? 0) + Math.min(deltas[i + 1] ?? deltas[i] ?? 0, 2 * SAMPLING_US));
+  for (let i = 0; i < samples.length; i++) self.set(samples[i]!, (self.get(samples[i]!) ?? 0) + sampleMicros(profile, i, SAMPLING_US));
 
-  const key = (nodeId: number) => {
-    const f = byId.get(nodeId)!.callFrame;
-    const file = f.url ? f.url.split("/").pop() : "";
-    return `${f.functionName || "(anonymous)"} ${file ? `${file}:${f.lineNumber + 1}` : ""}`.trim();
-  };
+  const key = (nodeId: number) => frameLabel(byId.get(nodeId)!.callFrame);
   const idle = new Set(["(idle)", "(program)", "(garbage collector)"]);
   const selfBy = new Map<string, number>();
   const totalBy = new Map<string, number>();

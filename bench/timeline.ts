@@ -5,12 +5,12 @@
  * per function, the time sampled inside the slowest 1 % of requests against
  * the time inside the same number of typical ones.
  *
- *   tsx --experimental-websocket bench/timeline.ts [--workload json|stream|paced] [--seconds 15] [--top 25]
+ *   tsx --experimental-websocket bench/timeline.ts [--workload json|stream|paced] [--seconds 15] [--top 25] [--connections N] [--d1-same]
  */
 import { parseArgs } from "node:util";
 import { loadRun } from "./load/autocannon.ts";
 import { type RequestSpan, sequentialRun } from "./load/sequential.ts";
-import { CdpSession, type CpuProfile } from "./lib/cdp.ts";
+import { type CpuProfile, frameLabel, profileIsolates, sampleMicros } from "./lib/cdp.ts";
 import { freePort } from "./lib/procs.ts";
 import { startMock, startSwitchyard, type Workload } from "./lib/targets.ts";
 
@@ -22,34 +22,24 @@ const { values } = parseArgs({
     interval: { type: "string", default: "100" },
     /** More than 1: autocannon load instead, and only the GC and busy episodes are reported. */
     connections: { type: "string", default: "1" },
+    /** Local D1 in the gateway's workerd (Miniflare's default): its busy episodes are then reported too. */
+    "d1-same": { type: "boolean", default: false },
   },
 });
 const workload = values.workload as Workload;
 
 const mock = await startMock();
 const inspectorPort = await freePort();
-const sy = await startSwitchyard("direct", mock.baseUrl, inspectorPort);
+const sy = await startSwitchyard(values["d1-same"] ? "direct-d1-same" : "direct", mock.baseUrl, inspectorPort);
 try {
   const spec = sy.target.request(workload);
   await sequentialRun(spec, 3); // warm-up
-  const listed = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as { id: string; webSocketDebuggerUrl: string }[];
-  const sessions = await Promise.all(listed.map(async (w) => ({ id: w.id, cdp: await CdpSession.connect(w.webSocketDebuggerUrl) })));
-  for (const { cdp } of sessions) {
-    await cdp.send("Profiler.enable");
-    await cdp.send("Profiler.setSamplingInterval", { interval: Number(values.interval) });
-    await cdp.send("Profiler.start");
-  }
+  const profiler = await profileIsolates(inspectorPort, Number(values.interval));
   const spans: RequestSpan[] = [];
   const connections = Number(values.connections);
   if (connections > 1) await loadRun(spec, connections, Number(values.seconds));
   else await sequentialRun(spec, Number(values.seconds), 1_000_000, spans);
-  const profiles = [];
-  for (const { id, cdp } of sessions) {
-    const { profile } = await cdp.send<{ profile: CpuProfile }>("Profiler.stop");
-    cdp.close();
-    profiles.push({ id, profile });
-  }
-  report(spans, profiles, Number(values.top));
+  report(spans, await profiler.stop(), Number(values.top));
 } finally {
   await sy.stop();
   await mock.server.stop();
@@ -66,15 +56,16 @@ function samplesOf(profile: CpuProfile, id: string, intervalUs: number): Sample[
   const out: Sample[] = [];
   let at = profile.startTime;
   const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
   for (let i = 0; i < samples.length; i++) {
-    at += deltas[i] ?? 0;
-    const f = byId.get(samples[i]!)!.callFrame;
-    const file = f.url ? f.url.split("/").pop() : "";
-    // an isolate the thread is not in is not sampled: the gap after its last sample is not its time
-    out.push({ atUs: at, us: Math.min(deltas[i + 1] ?? 0, 2 * intervalUs), name: `${id.slice(0, 18)} ${f.functionName || "(anonymous)"} ${file ? `${file}:${f.lineNumber + 1}` : ""}`.trim() });
+    at += profile.timeDeltas?.[i] ?? 0;
+    out.push({ atUs: at, us: sampleMicros(profile, i, intervalUs), name: `${id.slice(0, 18)} ${frameLabel(byId.get(samples[i]!)!.callFrame)}` });
   }
   return out;
+}
+
+/** The value at quantile `q` of an ascending list. */
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }
 
 function report(spans: RequestSpan[], profiles: { id: string; profile: CpuProfile }[], top: number) {
@@ -85,7 +76,8 @@ function report(spans: RequestSpan[], profiles: { id: string; profile: CpuProfil
 
 function printSlowest(spans: RequestSpan[], all: Sample[], top: number) {
   const sorted = [...spans].sort((a, b) => a.ms - b.ms);
-  const p = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.ms;
+  const ms = sorted.map((s) => s.ms);
+  const p = (q: number) => quantile(ms, q);
   console.log(`${spans.length} requests; p50 ${p(0.5).toFixed(2)} p95 ${p(0.95).toFixed(2)} p99 ${p(0.99).toFixed(2)} max ${p(1).toFixed(2)} ms`);
   const slow = sorted.slice(Math.floor(0.99 * sorted.length));
   const mid = sorted.slice(Math.floor(0.5 * sorted.length) - Math.floor(slow.length / 2)).slice(0, slow.length);
@@ -122,7 +114,6 @@ function printSlowest(spans: RequestSpan[], all: Sample[], top: number) {
 
 /** Garbage collection and native work come in episodes: how long, how often. */
 function printEpisodes(all: Sample[]) {
-  // garbage collection and local D1 come in episodes: how long, how often
   const episodes = (pick: (s: Sample) => boolean) => {
     const lengths: number[] = [];
     let current = 0;
@@ -138,11 +129,11 @@ function printEpisodes(all: Sample[]) {
     }
     if (current > 0) lengths.push(current);
     lengths.sort((a, b) => a - b);
-    const q = (x: number) => ((lengths[Math.min(lengths.length - 1, Math.floor(x * lengths.length))] ?? 0) / 1000).toFixed(2);
+    const q = (x: number) => (quantile(lengths, x) / 1000).toFixed(2);
     const seconds = (all.at(-1)!.atUs - all[0]!.atUs) / 1e6;
     return `${(lengths.length / seconds).toFixed(1)}/s, ms p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)} max ${q(1)}, total ${(lengths.reduce((a, b) => a + b, 0) / 1000 / seconds).toFixed(1)} ms/s`;
   };
   console.log(`\ngateway GC episodes: ${episodes((s) => s.name.startsWith("core:user: (garbage collector)"))}`);
-  console.log(`local D1 busy episodes: ${episodes((s) => s.name.startsWith("d1:") && !s.name.includes("(idle)"))}`);
+  if (values["d1-same"]) console.log(`local D1 busy episodes: ${episodes((s) => s.name.startsWith("d1:") && !s.name.includes("(idle)"))}`);
   console.log(`gateway (program) episodes: ${episodes((s) => s.name.startsWith("core:user: (program)"))}`);
 }

@@ -52,3 +52,41 @@ export interface CpuProfile {
   samples?: number[];
   timeDeltas?: number[];
 }
+
+/** V8's sampling profiler on every isolate workerd's inspector lists (the gateway, local D1 when in-process, Miniflare's own). */
+export async function profileIsolates(inspectorPort: number, intervalUs: number): Promise<{ stop(): Promise<{ id: string; profile: CpuProfile }[]> }> {
+  const listed = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as { id: string; webSocketDebuggerUrl: string }[];
+  const sessions = await Promise.all(listed.map(async (w) => ({ id: w.id, cdp: await CdpSession.connect(w.webSocketDebuggerUrl) })));
+  for (const { cdp } of sessions) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: intervalUs });
+    await cdp.send("Profiler.start");
+  }
+  return {
+    async stop() {
+      const profiles = [];
+      for (const { id, cdp } of sessions) {
+        const { profile } = await cdp.send<{ profile: CpuProfile }>("Profiler.stop");
+        cdp.close();
+        profiles.push({ id, profile });
+      }
+      return profiles;
+    },
+  };
+}
+
+/**
+ * Microseconds sample `i` stands for: the gap to the next sample, but at most two
+ * intervals — an isolate the thread is not in is not sampled, and the gap after
+ * its last sample is not its time.
+ */
+export function sampleMicros(profile: CpuProfile, i: number, intervalUs: number): number {
+  const deltas = profile.timeDeltas ?? [];
+  return Math.min(deltas[i + 1] ?? deltas[i] ?? 0, 2 * intervalUs);
+}
+
+/** "function file:line", how the bench scripts name a frame. */
+export function frameLabel(frame: CpuProfileNode["callFrame"]): string {
+  const file = frame.url ? frame.url.split("/").pop() : "";
+  return `${frame.functionName || "(anonymous)"} ${file ? `${file}:${frame.lineNumber + 1}` : ""}`.trim();
+}
