@@ -80,10 +80,21 @@ export interface StreamParser {
   push(event: SseEvent): StreamEvent[];
 }
 
+/**
+ * What to POST upstream, as plain data: the gateway makes the one `fetch` from it, with its abort
+ * signal (a `Request` built here would be copied by `fetch(request, { signal })`: two per attempt).
+ */
+export interface UpstreamRequest {
+  url: string;
+  headers: Record<string, string>;
+  /** JSON. */
+  body: string;
+}
+
 export interface ProviderAdapter {
   format: ApiFormat;
   /** May throw UntranslatableRequest when the request uses something this format cannot carry. */
-  buildRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): Request;
+  buildRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): UpstreamRequest;
   parseCompletion(body: unknown): ParsedCompletion;
   createStreamParser(): StreamParser;
   parseError(status: number, bodyText: string, headers: Headers): UpstreamFailure;
@@ -104,6 +115,6 @@ export interface ParsedEmbeddings {
 }
 
 export interface EmbeddingsAdapter {
-  buildRequest(req: EmbeddingsRequest, target: UpstreamTarget): Request;
+  buildRequest(req: EmbeddingsRequest, target: UpstreamTarget): UpstreamRequest;
   parseResponse(body: unknown): ParsedEmbeddings;
 }

@@ -18,7 +18,7 @@ describe("Gemini request", () => {
     const { request, body } = await built(geminiAdapter, openaiRequest(), target);
     expect(request.url).toBe("https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent");
     // the key goes in a header, so it never lands in a URL or a log line
-    expect(request.headers.get("x-goog-api-key")).toBe("AIza-test");
+    expect(request.headers["x-goog-api-key"]).toBe("AIza-test");
     expect(request.url).not.toContain("AIza");
     expect(body).toEqual(fixture("gemini/request-tool-round-trip.json"));
   });
@@ -27,7 +27,7 @@ describe("Gemini request", () => {
     const vertex = "https://europe-west4-aiplatform.googleapis.com/v1/projects/p/locations/europe-west4/publishers/google";
     const { request } = await built(geminiAdapter, ask("hi"), { ...target, baseUrl: vertex }, true);
     expect(request.url).toBe(`${vertex}/models/gemini-2.5-flash:streamGenerateContent?alt=sse`);
-    expect(request.headers.get("accept")).toBe("text/event-stream");
+    expect(request.headers["accept"]).toBe("text/event-stream");
   });
 
   it("maps sampling to generationConfig, and sends no max when the caller gives none", async () => {

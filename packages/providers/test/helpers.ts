@@ -21,7 +21,7 @@ export const ask = (content: string, extra: Partial<ChatCompletionRequest> = {})
 export async function built(adapter: ProviderAdapter, req: ChatCompletionRequest, target: UpstreamTarget, stream = false) {
   const request = adapter.buildRequest(req, target, stream);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return { request, body: (await request.json()) as any };
+  return { request, body: JSON.parse(request.body) as any };
 }
 
 /**

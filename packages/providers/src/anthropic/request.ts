@@ -2,7 +2,7 @@ import type { ChatCompletionRequest, ChatMessage, ContentPart, Tool, ToolChoice 
 import { maxOutputTokens, parseDataUrl, partsOf, stopList, textOf, toolArguments } from "../shared/content.ts";
 import { Turns } from "../shared/turns.ts";
 import { UntranslatableRequest } from "../shared/untranslatable.ts";
-import type { UpstreamTarget } from "../types.ts";
+import type { UpstreamRequest, UpstreamTarget } from "../types.ts";
 
 /** The Messages API version the adapter is written against. */
 export const ANTHROPIC_VERSION = "2023-06-01";
@@ -18,7 +18,7 @@ type Block = Record<string, unknown>;
  * Parameters the Messages API lacks (penalties, seed, logprobs, response_format)
  * are not sent.
  */
-export function buildAnthropicRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): Request {
+export function buildAnthropicRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): UpstreamRequest {
   const { system, messages } = translateMessages(req.messages);
   const body: Record<string, unknown> = {
     model: target.upstreamModel,
@@ -46,7 +46,7 @@ export function buildAnthropicRequest(req: ChatCompletionRequest, target: Upstre
     "anthropic-version": ANTHROPIC_VERSION,
   };
   if (target.apiKey) headers["x-api-key"] = target.apiKey;
-  return new Request(`${target.baseUrl.replace(/\/$/, "")}/messages`, { method: "POST", headers, body: JSON.stringify(body) });
+  return { url: `${target.baseUrl.replace(/\/$/, "")}/messages`, headers, body: JSON.stringify(body) };
 }
 
 function translateMessages(messages: ChatMessage[]): { system: Block[]; messages: Array<{ role: string; content: Block[] }> } {

@@ -2,7 +2,7 @@ import type { ChatCompletionRequest, ChatMessage, ContentPart, ResponseFormat, T
 import { maxOutputTokens, mediaTypeFromUrl, parseDataUrl, partsOf, stopList, textOf, toolArguments } from "../shared/content.ts";
 import { Turns } from "../shared/turns.ts";
 import { UntranslatableRequest } from "../shared/untranslatable.ts";
-import type { UpstreamTarget } from "../types.ts";
+import type { UpstreamRequest, UpstreamTarget } from "../types.ts";
 import { toGeminiParameters, toGeminiSchema } from "./schema.ts";
 
 type Part = Record<string, unknown>;
@@ -13,7 +13,7 @@ type Part = Record<string, unknown>;
  * tool calls and results → functionCall / functionResponse parts, sampling and
  * JSON mode → generationConfig. The key travels in a header, never in the URL.
  */
-export function buildGeminiRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): Request {
+export function buildGeminiRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): UpstreamRequest {
   const { system, contents } = translateMessages(req.messages);
   const body: Record<string, unknown> = { contents };
   if (system.length) body.systemInstruction = { parts: system };
@@ -41,7 +41,7 @@ export function buildGeminiRequest(req: ChatCompletionRequest, target: UpstreamT
   const url = stream ? `${base}/models/${model}:streamGenerateContent?alt=sse` : `${base}/models/${model}:generateContent`;
   const headers: Record<string, string> = { "content-type": "application/json", accept: stream ? "text/event-stream" : "application/json" };
   if (target.apiKey) headers["x-goog-api-key"] = target.apiKey;
-  return new Request(url, { method: "POST", headers, body: JSON.stringify(body) });
+  return { url, headers, body: JSON.stringify(body) };
 }
 
 function translateMessages(messages: ChatMessage[]): { system: Part[]; contents: Array<{ role: string; parts: Part[] }> } {

@@ -1,16 +1,16 @@
 import type { EmbeddingsRequest } from "@switchyard/schemas";
-import type { EmbeddingItem, EmbeddingsAdapter, ParsedEmbeddings, UpstreamTarget } from "../types.ts";
+import type { EmbeddingItem, EmbeddingsAdapter, ParsedEmbeddings, UpstreamRequest, UpstreamTarget } from "../types.ts";
 import { MalformedUpstreamResponse } from "./response.ts";
 
 /** OpenAI's `POST /embeddings`: the request as sent, with the provider's model id, minus gateway fields. */
-function buildEmbeddingsRequest(req: EmbeddingsRequest, target: UpstreamTarget): Request {
+function buildEmbeddingsRequest(req: EmbeddingsRequest, target: UpstreamTarget): UpstreamRequest {
   const body: Record<string, unknown> = { model: target.upstreamModel, input: req.input };
   if (req.encoding_format) body.encoding_format = req.encoding_format;
   if (req.dimensions !== undefined) body.dimensions = req.dimensions;
   if (req.user) body.user = req.user;
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
   if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
-  return new Request(`${target.baseUrl.replace(/\/$/, "")}/embeddings`, { method: "POST", headers, body: JSON.stringify(body) });
+  return { url: `${target.baseUrl.replace(/\/$/, "")}/embeddings`, headers, body: JSON.stringify(body) };
 }
 
 function parseEmbeddings(body: unknown): ParsedEmbeddings {

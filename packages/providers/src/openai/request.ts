@@ -1,5 +1,5 @@
 import type { ChatCompletionRequest } from "@switchyard/schemas";
-import type { UpstreamTarget } from "../types.ts";
+import type { UpstreamRequest, UpstreamTarget } from "../types.ts";
 
 /** Gateway-only fields that OpenAI-compatible upstreams do not know and may reject. */
 const GATEWAY_FIELDS = new Set(["models", "provider", "usage", "transforms", "model"]);
@@ -9,7 +9,7 @@ const GATEWAY_FIELDS = new Set(["models", "provider", "usage", "transforms", "mo
  * the gateway's own fields, with the provider's model id. Usage is always asked
  * for in streams, because the gateway bills from it.
  */
-export function buildOpenAIRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): Request {
+export function buildOpenAIRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): UpstreamRequest {
   const body: Record<string, unknown> = { model: target.upstreamModel };
   for (const [key, value] of Object.entries(req)) {
     if (!GATEWAY_FIELDS.has(key) && value !== undefined) body[key] = value;
@@ -20,9 +20,5 @@ export function buildOpenAIRequest(req: ChatCompletionRequest, target: UpstreamT
 
   const headers: Record<string, string> = { "content-type": "application/json", accept: stream ? "text/event-stream" : "application/json" };
   if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
-  return new Request(`${target.baseUrl.replace(/\/$/, "")}/chat/completions`, {
-    method: "POST",
-    headers,
-    body: JSON.stringify(body),
-  });
+  return { url: `${target.baseUrl.replace(/\/$/, "")}/chat/completions`, headers, body: JSON.stringify(body) };
 }

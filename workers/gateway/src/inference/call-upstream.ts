@@ -1,4 +1,11 @@
-import { type ParsedCompletion, type ProviderAdapter, UntranslatableRequest, type UpstreamFailure, type UpstreamTarget } from "@switchyard/providers";
+import {
+  type ParsedCompletion,
+  type ProviderAdapter,
+  UntranslatableRequest,
+  type UpstreamFailure,
+  type UpstreamRequest,
+  type UpstreamTarget,
+} from "@switchyard/providers";
 import type { ChatCompletionRequest } from "@switchyard/schemas";
 import { awaitFirstEvent, type StreamStart } from "./first-event.ts";
 import { readCompletion } from "./read-completion.ts";
@@ -15,7 +22,7 @@ export type UpstreamResult = { ok: true; response: Response; completion?: Parsed
  * sent: a stream's first event, or a whole non-streamed answer. A timeout
  * before that, a refused connection, an error status, a stream that dies
  * before answering or an invalid answer is a failure the caller may fail over from. `signal` carries the client's disconnect, and
- * keeps aborting the upstream call after it answered.
+ * keeps aborting a stream's upstream call after it answered.
  */
 export function callUpstream(
   adapter: ProviderAdapter,
@@ -39,7 +46,7 @@ export function callUpstream(
 /** One kind of upstream call (chat, embeddings): how to make it and when its 2xx answer counts as answered. */
 export interface UpstreamCall {
   /** May throw UntranslatableRequest: the provider's format cannot carry the request. */
-  build(): Request;
+  build(): UpstreamRequest;
   parseError: ProviderAdapter["parseError"];
   /** Reads a 2xx answer far enough to know it is good; a failure here can still fail over. */
   accept(response: Response, signal: AbortSignal): Promise<UpstreamResult>;
@@ -51,7 +58,8 @@ export async function attemptUpstream(call: UpstreamCall, signal: AbortSignal, f
   const onClientAbort = () => controller.abort(signal.reason);
   signal.addEventListener("abort", onClientAbort, { once: true });
   const timer = setTimeout(() => controller.abort(new FirstByteTimeout()), firstByteTimeoutMs);
-  let answered = false;
+  // A stream goes on after this returns: the client's disconnect must still reach its upstream call.
+  let streaming = false;
   try {
     const upstream = call.build();
     const response = await upstreamFetch(upstream, controller.signal);
@@ -60,7 +68,7 @@ export async function attemptUpstream(call: UpstreamCall, signal: AbortSignal, f
       return { ok: false, failure: call.parseError(response.status, text, response.headers) };
     }
     const result = await call.accept(response, controller.signal);
-    answered = result.ok;
+    streaming = result.ok && result.stream !== undefined;
     return result;
   } catch (error) {
     // The request uses something this provider's format cannot carry: the caller's to change. Not
@@ -73,7 +81,7 @@ export async function attemptUpstream(call: UpstreamCall, signal: AbortSignal, f
     return { ok: false, failure: { status: 502, message: "Could not connect to the provider", retryable: true } };
   } finally {
     clearTimeout(timer);
-    if (!answered) signal.removeEventListener("abort", onClientAbort);
+    if (!streaming) signal.removeEventListener("abort", onClientAbort);
   }
 }
 

@@ -1,13 +1,15 @@
 import { handleMockUpstream } from "@switchyard/mock-upstream";
+import type { UpstreamRequest } from "@switchyard/providers";
 
 /** Requests to this host never leave the isolate: they go to the built-in mock provider. */
 export const MOCK_HOST = "mock.switchyard.internal";
 
-/** Sends the upstream request with the attempt's abort signal (one Request, not a copy of it). */
-export function upstreamFetch(request: Request, signal: AbortSignal): Promise<Response> {
+/** POSTs the adapter's request with the attempt's abort signal: one `Request`, made by `fetch` itself. */
+export function upstreamFetch(upstream: UpstreamRequest, signal: AbortSignal): Promise<Response> {
+  const init = { method: "POST", headers: upstream.headers, body: upstream.body, signal };
   // A substring test first: parsing every upstream URL would cost more than the check saves.
-  if (request.url.includes(MOCK_HOST) && new URL(request.url).host === MOCK_HOST) {
-    return handleMockUpstream(new Request(request, { signal }));
+  if (upstream.url.includes(MOCK_HOST) && new URL(upstream.url).host === MOCK_HOST) {
+    return handleMockUpstream(new Request(upstream.url, init));
   }
-  return fetch(request, { signal });
+  return fetch(upstream.url, init);
 }
