@@ -6,7 +6,8 @@ import { sha256Hex } from "@switchyard/keys";
 import { cachedKey } from "./key-cache.ts";
 import { type KeyKind, type KeyRecord, lookupKey } from "./key-lookup.ts";
 
-export type AuthContext = KeyRecord & { keyHash: string };
+/** Shared by every request made with the key while it is cached: read it, never change it. */
+export type AuthContext = Readonly<KeyRecord & { keyHash: string }>;
 
 /** Hosted keys look like sk-sy-v1-<64 hex>; anything else is refused before a lookup. */
 const KEY_PATTERN = /^sk-sy-[A-Za-z0-9_-]{8,128}$/;
@@ -26,15 +27,21 @@ export async function authenticate(db: D1Database, header: string | undefined, k
   const token = bearerToken(header);
   if (!token) throw unauthorized("Missing API key: send Authorization: Bearer <key>");
   if (!KEY_PATTERN.test(token)) throw unauthorized("Invalid API key");
-  const keyHash = await sha256Hex(token);
-  const record = await cachedKey(keyHash, () => lookupKey(db, keyHash), at);
+  const record = await cachedKey(token, () => loadKey(db, token), at);
   if (!record) throw unauthorized("Invalid API key");
   if (record.disabled) throw unauthorized("This API key is disabled");
   if (record.expiresAt !== null && record.expiresAt <= at) throw unauthorized("This API key has expired");
   if (!kinds.includes(record.kind)) {
     throw forbidden(record.kind === "management" ? "Management keys cannot call inference endpoints" : "A management key is required for this endpoint");
   }
-  return { ...record, keyHash };
+  return record;
+}
+
+/** Keys are stored by their SHA-256, never as sent. */
+async function loadKey(db: D1Database, token: string): Promise<AuthContext | null> {
+  const keyHash = await sha256Hex(token);
+  const record = await lookupKey(db, keyHash);
+  return record && { ...record, keyHash };
 }
 
 export const INFERENCE: readonly KeyKind[] = ["inference"];

@@ -1,5 +1,5 @@
 import { now } from "../lib/clock.ts";
-import type { KeyRecord } from "./key-lookup.ts";
+import type { AuthContext } from "./auth.ts";
 
 /**
  * Keys cached in the isolate so that a request does not wait on D1: a cached
@@ -7,29 +7,34 @@ import type { KeyRecord } from "./key-lookup.ts";
  * anywhere takes effect in every isolate within KEY_CACHE_TTL_MS (at once in
  * the isolate that made the change, which calls forgetKey). Unknown keys are
  * cached too, so a flood of bad keys does not become a flood of D1 queries.
+ *
+ * Entries are found by the key as presented, so a hit costs no hash either
+ * (SHA-256 through crypto.subtle is a native call, a promise and two buffers per
+ * request). The keys stay in this isolate's memory, where the requests that carry
+ * them already are; nothing here is logged or written anywhere.
  */
 export const KEY_CACHE_TTL_MS = 10_000;
 const MAX_ENTRIES = 10_000;
 
 interface Entry {
-  record: KeyRecord | null;
+  auth: AuthContext | null;
   expires: number;
 }
 
 const cache = new Map<string, Entry>();
 
-export async function cachedKey(hash: string, load: () => Promise<KeyRecord | null>, at = now()): Promise<KeyRecord | null> {
-  const hit = cache.get(hash);
-  if (hit && hit.expires > at) return hit.record;
-  const record = await load();
+export async function cachedKey(token: string, load: () => Promise<AuthContext | null>, at = now()): Promise<AuthContext | null> {
+  const hit = cache.get(token);
+  if (hit && hit.expires > at) return hit.auth;
+  const auth = await load();
   if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-  cache.set(hash, { record, expires: at + KEY_CACHE_TTL_MS });
-  return record;
+  cache.set(token, { auth, expires: at + KEY_CACHE_TTL_MS });
+  return auth;
 }
 
-/** Drops a key at once in this isolate (other isolates follow within the TTL). */
+/** Drops a key (by its stored hash) at once in this isolate (other isolates follow within the TTL). */
 export function forgetKey(hash: string): void {
-  cache.delete(hash);
+  for (const [token, entry] of cache) if (entry.auth?.keyHash === hash) cache.delete(token);
 }
 
 export function clearKeyCache(): void {
