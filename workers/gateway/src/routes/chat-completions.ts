@@ -66,5 +66,6 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
   }
   const { body: completion, outcome } = completeResponse(committed, { id, startedAt });
   c.executionCtx.waitUntil(settle(outcome));
-  return c.json(completion, 200, headers);
+  // A plain headers object, not c.json: hono copies more than one header into a Headers object of its own first.
+  return new Response(JSON.stringify(completion), { headers: { ...headers, "content-type": "application/json" } });
 });
