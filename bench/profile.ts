@@ -5,12 +5,14 @@
  * time goes; writes .cpuprofile files for DevTools.
  *
  *   tsx --experimental-websocket bench/profile.ts [--workload json|stream] [--seconds 10] [--connections 50] [--d1-same]
+ *
+ * --heap samples allocations instead of CPU: bytes JavaScript allocates per request, by function.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadRun } from "./load/autocannon.ts";
-import { type CpuProfile, frameLabel, profileIsolates, sampleMicros } from "./lib/cdp.ts";
+import { type CpuProfile, frameLabel, type HeapProfileNode, profileIsolates, sampleHeapOfIsolates, sampleMicros } from "./lib/cdp.ts";
 import { ROOT } from "./lib/paths.ts";
 import { cpuSecondsOf, freePort, memoryOf } from "./lib/procs.ts";
 import { type RequestSpec, startMock, startSwitchyard, type Workload } from "./lib/targets.ts";
@@ -25,6 +27,10 @@ const { values } = parseArgs({
     "cpu-only": { type: "boolean", default: false },
     /** Local D1 in the gateway's workerd (Miniflare's default) instead of a process of its own. */
     "d1-same": { type: "boolean", default: false },
+    /** Sample allocations (bytes per request by function) instead of CPU time. */
+    heap: { type: "boolean", default: false },
+    /** With --heap: only what outlived a scavenge (promoted to the old generation). */
+    survivors: { type: "boolean", default: false },
   },
 });
 const workload = values.workload as Workload;
@@ -48,9 +54,11 @@ try {
     const perProcess = workerd.map((pid, i) => `${pid}: ${Math.round((used[i]! / load.requests) * 1e6)} µs`).join(", ");
     const s = load.latency.summary();
     console.log(
-      `${workload}, ${values.connections} connections: ${Math.round(load.requests / load.seconds)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms, ` +
+      `${workload}, ${values.connections} connections: ${Math.round(load.requests / load.seconds)} req/s, p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, ` +
         `workerd CPU ${Math.round((cpu / load.requests) * 1e6)} µs per request (${(cpu / load.seconds).toFixed(2)} cores${workerd.length > 1 ? `; per process ${perProcess}` : ""})`,
     );
+  } else if (values.heap) {
+    await sampleHeapUnderLoad(spec);
   } else {
     await profileUnderLoad(spec);
   }
@@ -70,6 +78,37 @@ async function profileUnderLoad(spec: RequestSpec) {
     writeFileSync(file, JSON.stringify(profile));
     summarise(id, profile, load.requests, Number(values.top));
     console.log(`  → ${file}`);
+  }
+}
+
+async function sampleHeapUnderLoad(spec: RequestSpec) {
+  const sampler = await sampleHeapOfIsolates(inspectorPort!, 256, values.survivors);
+  const load = await loadRun(spec, Number(values.connections), Number(values.seconds));
+  console.log(`${workload}, ${values.connections} connections: ${Math.round(load.requests / load.seconds)} req/s (heap sampler on)`);
+  for (const { id, head } of await sampler.stop()) summariseHeap(id, head, load.requests, Number(values.top));
+}
+
+/** Bytes allocated per request: self by function, and inclusive (every distinct frame on the stack once). */
+function summariseHeap(id: string, head: HeapProfileNode, requests: number, top: number) {
+  const selfBy = new Map<string, number>();
+  const totalBy = new Map<string, number>();
+  let all = 0;
+  const walk = (node: HeapProfileNode, stack: string[]) => {
+    const k = frameLabel(node.callFrame);
+    const here = stack.includes(k) ? stack : [...stack, k];
+    if (node.selfSize > 0) {
+      all += node.selfSize;
+      selfBy.set(k, (selfBy.get(k) ?? 0) + node.selfSize);
+      for (const f of here) totalBy.set(f, (totalBy.get(f) ?? 0) + node.selfSize);
+    }
+    for (const child of node.children) walk(child, here);
+  };
+  walk(head, []);
+  const perReq = (bytes: number) => `${(bytes / requests).toFixed(0).padStart(7)} B`;
+  console.log(`\n== ${id}: ${(all / requests / 1024).toFixed(1)} KiB allocated per request`);
+  for (const [title, m] of [["self", selfBy], ["inclusive", totalBy]] as const) {
+    console.log(`  ${title} (bytes per request)`);
+    for (const [k, bytes] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${perReq(bytes)}  ${k}`);
   }
 }
 

@@ -75,6 +75,42 @@ export async function profileIsolates(inspectorPort: number, intervalUs: number)
   };
 }
 
+export interface HeapProfileNode {
+  callFrame: CpuProfileNode["callFrame"];
+  selfSize: number;
+  children: HeapProfileNode[];
+}
+
+/**
+ * V8's sampling heap profiler on every isolate: what JavaScript allocates, by stack. Objects the
+ * collector has freed are counted too (by default V8 reports only what is still alive, which for
+ * a request path is almost nothing). `survivorsOnly`: leaves out what a scavenge freed, so what
+ * is left is what outlived the young generation — promoted, and freed only by a full collection.
+ */
+export async function sampleHeapOfIsolates(inspectorPort: number, intervalBytes: number, survivorsOnly = false): Promise<{ stop(): Promise<{ id: string; head: HeapProfileNode }[]> }> {
+  const listed = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as { id: string; webSocketDebuggerUrl: string }[];
+  const sessions = await Promise.all(listed.map(async (w) => ({ id: w.id, cdp: await CdpSession.connect(w.webSocketDebuggerUrl) })));
+  for (const { cdp } of sessions) {
+    await cdp.send("HeapProfiler.enable");
+    await cdp.send("HeapProfiler.startSampling", {
+      samplingInterval: intervalBytes,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: !survivorsOnly,
+    });
+  }
+  return {
+    async stop() {
+      const profiles = [];
+      for (const { id, cdp } of sessions) {
+        const { profile } = await cdp.send<{ profile: { head: HeapProfileNode } }>("HeapProfiler.stopSampling");
+        cdp.close();
+        profiles.push({ id, head: profile.head });
+      }
+      return profiles;
+    },
+  };
+}
+
 /**
  * Microseconds sample `i` stands for: the gap to the next sample, but at most two
  * intervals — an isolate the thread is not in is not sampled, and the gap after
