@@ -112,4 +112,18 @@ describe("leases through the gateway", () => {
     expect(balance).toBeLessThan(10_000_000_000); // the five were charged
     expect(await spendObjectOf(t).reserve(reserveFor(t, "whole", balance))).toEqual({ ok: true });
   });
+
+  it("requests that keep taking a lease while one of them watches it for idleness: it still ends once they stop", async () => {
+    const t = await seedTenant("lease-busy-idle");
+    // one after another, each starting before the previous one's idle wait is over
+    const calls = [];
+    for (let i = 0; i < 6; i++) {
+      calls.push(chat(t.key, "hello", { max_tokens: 16 }));
+      await new Promise((ok) => setTimeout(ok, LEASE_IDLE_MS / 3));
+    }
+    for (const res of await Promise.all(calls)) expect(res.status).toBe(200);
+    const balance = await balanceOf(t.accountId);
+    expect(balance).toBeLessThan(10_000_000_000);
+    expect(await spendObjectOf(t).reserve(reserveFor(t, "whole", balance))).toEqual({ ok: true });
+  });
 });

@@ -143,17 +143,32 @@ export async function settleSpend(env: Env, settlement: Settlement): Promise<voi
 }
 
 /**
- * A lease nothing is left under ends: at once if it is retired, else after
- * LEASE_IDLE_MS unless a request takes it meanwhile (that one's end tries again).
- * The wait is part of the request's waitUntil, never in front of a response.
+ * A lease nothing is left under ends: at once if it is retired, else once no
+ * request has taken it for LEASE_IDLE_MS. One request at a time watches a lease
+ * for that (its waitUntil, never in front of a response; at most about
+ * LEASE_USABLE_MS, after which the lease is retired): one timer per lease, not
+ * one per request ending under it, which at one request at a time kept every
+ * request's context alive for LEASE_IDLE_MS after its answer.
  */
 async function afterAcknowledged(env: Env, lease: Lease): Promise<void> {
   if (leases.acknowledged(lease, now())) return endLease(env, lease);
-  if (lease.open > 0) return;
-  const takes = lease.takes;
-  await new Promise((ok) => setTimeout(ok, LEASE_IDLE_MS));
-  if (lease.open === 0 && lease.takes === takes && !lease.ended) await endLease(env, lease);
+  if (lease.open > 0 || watched.has(lease)) return;
+  watched.add(lease);
+  try {
+    for (;;) {
+      const takes = lease.takes;
+      await new Promise((ok) => setTimeout(ok, LEASE_IDLE_MS));
+      // running requests under it: the last of them to end watches it again
+      if (lease.ended || lease.open > 0) return;
+      if (lease.takes === takes) return await endLease(env, lease);
+    }
+  } finally {
+    watched.delete(lease);
+  }
 }
+
+/** Leases a request is watching for idleness (afterAcknowledged). */
+const watched = new WeakSet<Lease>();
 
 async function endLease(env: Env, lease: Lease): Promise<void> {
   leases.end(lease);
