@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { KEY_CACHE_TTL_MS } from "../src/accounts/key-cache.ts";
+import { clearKeyCache, KEY_CACHE_TTL_MS, keyCacheSize } from "../src/accounts/key-cache.ts";
 import { resetClockForTests, setNowForTests } from "../src/lib/clock.ts";
 import { call, chat, countingD1, json } from "./setup/call.ts";
 import { seedKey, seedTenant } from "./setup/seed.ts";
@@ -120,6 +120,19 @@ describe("the key cache", () => {
     expect((await chat(t.key)).status).toBe(200);
     setNowForTests(t0 + KEY_CACHE_TTL_MS);
     expect((await chat(t.key)).status).toBe(401);
+  });
+
+  it("the isolate's cache holds a key (kept as sent) no longer than its TTL once other keys are looked up", async () => {
+    const [a, b] = [await seedTenant("auth-prune-a"), await seedTenant("auth-prune-b")];
+    const t0 = Date.UTC(2031, 1, 1, 12);
+    clearKeyCache();
+    setNowForTests(t0);
+    expect((await call("/api/v1/key", { key: a.key })).status).toBe(200);
+    expect((await call("/api/v1/key", { key: "sk-sy-v1-unknown-0000000000000000" })).status).toBe(401);
+    expect(keyCacheSize()).toBe(2);
+    setNowForTests(t0 + KEY_CACHE_TTL_MS);
+    expect((await call("/api/v1/key", { key: b.key })).status).toBe(200);
+    expect(keyCacheSize()).toBe(1); // the two expired entries dropped, b's added
   });
 
   it("a key deleted through the provisioning API stops at once in the isolate that deleted it", async () => {

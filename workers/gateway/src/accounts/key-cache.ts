@@ -27,9 +27,20 @@ export async function cachedKey(token: string, load: () => Promise<AuthContext |
   const hit = cache.get(token);
   if (hit && hit.expires > at) return hit.auth;
   const auth = await load();
-  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  // Re-inserted at the end, so the map stays in expiry order: expired entries (keys as
+  // sent, not hashes) are dropped from the front here, not kept until the map is full.
+  cache.delete(token);
+  for (const [old, entry] of cache) {
+    if (entry.expires > at && cache.size < MAX_ENTRIES) break;
+    cache.delete(old);
+  }
   cache.set(token, { auth, expires: at + KEY_CACHE_TTL_MS });
   return auth;
+}
+
+/** How many keys this isolate holds (tests). */
+export function keyCacheSize(): number {
+  return cache.size;
 }
 
 /** Drops a key (by its stored hash) at once in this isolate (other isolates follow within the TTL). */
