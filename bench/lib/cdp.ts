@@ -53,26 +53,42 @@ export interface CpuProfile {
   timeDeltas?: number[];
 }
 
-/** V8's sampling profiler on every isolate workerd's inspector lists (the gateway, local D1 when in-process, Miniflare's own). */
-export async function profileIsolates(inspectorPort: number, intervalUs: number): Promise<{ stop(): Promise<{ id: string; profile: CpuProfile }[]> }> {
+/**
+ * Starts something on every isolate workerd's inspector lists (the gateway, local D1 when
+ * in-process, Miniflare's own); `stop` ends it on each and collects what each returns.
+ */
+async function onEveryIsolate<T>(
+  inspectorPort: number,
+  start: (cdp: CdpSession) => Promise<void>,
+  end: (cdp: CdpSession) => Promise<T>,
+): Promise<{ stop(): Promise<({ id: string } & T)[]> }> {
   const listed = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as { id: string; webSocketDebuggerUrl: string }[];
   const sessions = await Promise.all(listed.map(async (w) => ({ id: w.id, cdp: await CdpSession.connect(w.webSocketDebuggerUrl) })));
-  for (const { cdp } of sessions) {
-    await cdp.send("Profiler.enable");
-    await cdp.send("Profiler.setSamplingInterval", { interval: intervalUs });
-    await cdp.send("Profiler.start");
-  }
+  for (const { cdp } of sessions) await start(cdp);
   return {
     async stop() {
-      const profiles = [];
+      const results = [];
       for (const { id, cdp } of sessions) {
-        const { profile } = await cdp.send<{ profile: CpuProfile }>("Profiler.stop");
+        const result = await end(cdp);
         cdp.close();
-        profiles.push({ id, profile });
+        results.push({ id, ...result });
       }
-      return profiles;
+      return results;
     },
   };
+}
+
+/** V8's sampling profiler on every isolate. */
+export function profileIsolates(inspectorPort: number, intervalUs: number): Promise<{ stop(): Promise<{ id: string; profile: CpuProfile }[]> }> {
+  return onEveryIsolate(
+    inspectorPort,
+    async (cdp) => {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: intervalUs });
+      await cdp.send("Profiler.start");
+    },
+    (cdp) => cdp.send<{ profile: CpuProfile }>("Profiler.stop"),
+  );
 }
 
 export interface HeapProfileNode {
@@ -87,28 +103,19 @@ export interface HeapProfileNode {
  * a request path is almost nothing). `survivorsOnly`: leaves out what a scavenge freed, so what
  * is left is what outlived the young generation — promoted, and freed only by a full collection.
  */
-export async function sampleHeapOfIsolates(inspectorPort: number, intervalBytes: number, survivorsOnly = false): Promise<{ stop(): Promise<{ id: string; head: HeapProfileNode }[]> }> {
-  const listed = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as { id: string; webSocketDebuggerUrl: string }[];
-  const sessions = await Promise.all(listed.map(async (w) => ({ id: w.id, cdp: await CdpSession.connect(w.webSocketDebuggerUrl) })));
-  for (const { cdp } of sessions) {
-    await cdp.send("HeapProfiler.enable");
-    await cdp.send("HeapProfiler.startSampling", {
-      samplingInterval: intervalBytes,
-      includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: !survivorsOnly,
-    });
-  }
-  return {
-    async stop() {
-      const profiles = [];
-      for (const { id, cdp } of sessions) {
-        const { profile } = await cdp.send<{ profile: { head: HeapProfileNode } }>("HeapProfiler.stopSampling");
-        cdp.close();
-        profiles.push({ id, head: profile.head });
-      }
-      return profiles;
+export function sampleHeapOfIsolates(inspectorPort: number, intervalBytes: number, survivorsOnly = false): Promise<{ stop(): Promise<{ id: string; head: HeapProfileNode }[]> }> {
+  return onEveryIsolate(
+    inspectorPort,
+    async (cdp) => {
+      await cdp.send("HeapProfiler.enable");
+      await cdp.send("HeapProfiler.startSampling", {
+        samplingInterval: intervalBytes,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: !survivorsOnly,
+      });
     },
-  };
+    async (cdp) => ({ head: (await cdp.send<{ profile: { head: HeapProfileNode } }>("HeapProfiler.stopSampling")).profile.head }),
+  );
 }
 
 /**
