@@ -93,7 +93,8 @@ function packetsIn(file: string): Packet[] {
   const text = execFileSync("tcpdump", ["-r", file, "-tt", "-n"], { encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "ignore"] });
   const packets: Packet[] = [];
   for (const line of text.split("\n")) {
-    const m = /^(\d+\.\d+) IP 127\.0\.0\.1\.(\d+) > 127\.0\.0\.1\.(\d+): .* length (\d+)$/.exec(line);
+    // (a port tcpdump knows, 8080 say, adds its own decoding after the length)
+    const m = /^(\d+\.\d+) IP 127\.0\.0\.1\.(\d+) > 127\.0\.0\.1\.(\d+): .*? length (\d+)(?::|$)/.exec(line);
     if (!m || m[4] === "0") continue;
     packets.push({ atMs: Number(m[1]) * 1000, from: Number(m[2]), to: Number(m[3]) });
   }
