@@ -24,7 +24,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { sequentialRun } from "./load/sequential.ts";
 import { Samples } from "./lib/stats.ts";
-import { startMock, startSwitchyard, type Workload } from "./lib/targets.ts";
+import { withGateway, type Workload } from "./lib/targets.ts";
 
 const { values } = parseArgs({
   options: {
@@ -60,11 +60,9 @@ try {
   process.exit(2);
 }
 
-const mock = await startMock();
-const sy = await startSwitchyard("direct", mock.baseUrl);
 const dir = mkdtempSync(join(tmpdir(), "switchyard-legs-"));
 const capture = join(dir, "lo.pcap");
-try {
+await withGateway("direct", undefined, async (sy, mock) => {
   const spec = sy.target.request(values.workload as Workload);
   await sequentialRun(spec, 3); // warm-up
   const gateway = Number(new URL(spec.url).port);
@@ -76,11 +74,7 @@ try {
   const exchanges = exchangesOf(packetsIn(capture), gateway, upstream);
   console.log(`${values.workload}, 1 connection: ${run.requests} requests timed by the client, ${exchanges.length} cut into legs on the wire`);
   report(exchanges, Number(values.slowest));
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-  await sy.stop();
-  await mock.server.stop();
-}
+}).finally(() => rmSync(dir, { recursive: true, force: true }));
 
 async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((ok) => child.once("exit", ok));

@@ -15,7 +15,7 @@ import { loadRun } from "./load/autocannon.ts";
 import { type CpuProfile, frameLabel, type HeapProfileNode, profileIsolates, sampleHeapOfIsolates, sampleMicros } from "./lib/cdp.ts";
 import { ROOT } from "./lib/paths.ts";
 import { cpuSecondsOf, freePort, memoryOf } from "./lib/procs.ts";
-import { type RequestSpec, startMock, startSwitchyard, type Workload } from "./lib/targets.ts";
+import { type RequestSpec, withGateway, type Workload } from "./lib/targets.ts";
 
 const { values } = parseArgs({
   options: {
@@ -38,11 +38,9 @@ const SAMPLING_US = 100;
 const outDir = join(ROOT, ".wrangler/bench-profiles");
 mkdirSync(outDir, { recursive: true });
 
-const mock = await startMock();
 // No inspector for --cpu-only: an open inspector port is not free.
 const inspectorPort = values["cpu-only"] ? undefined : await freePort();
-const sy = await startSwitchyard(values["d1-same"] ? "direct-d1-same" : "direct", mock.baseUrl, inspectorPort);
-try {
+await withGateway(values["d1-same"] ? "direct-d1-same" : "direct", inspectorPort, async (sy) => {
   const spec = sy.target.request(workload);
   await loadRun(spec, Number(values.connections), 3); // warm-up: JIT, key cache, connection pools
   if (values["cpu-only"]) {
@@ -62,10 +60,7 @@ try {
   } else {
     await profileUnderLoad(spec);
   }
-} finally {
-  await sy.stop();
-  await mock.server.stop();
-}
+});
 
 async function profileUnderLoad(spec: RequestSpec) {
   const profiler = await profileIsolates(inspectorPort!, SAMPLING_US);

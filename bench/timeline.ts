@@ -12,7 +12,7 @@ import { loadRun } from "./load/autocannon.ts";
 import { type RequestSpan, sequentialRun } from "./load/sequential.ts";
 import { type CpuProfile, frameLabel, profileIsolates, sampleMicros } from "./lib/cdp.ts";
 import { freePort } from "./lib/procs.ts";
-import { startMock, startSwitchyard, type Workload } from "./lib/targets.ts";
+import { withGateway, type Workload } from "./lib/targets.ts";
 
 const { values } = parseArgs({
   options: {
@@ -28,10 +28,8 @@ const { values } = parseArgs({
 });
 const workload = values.workload as Workload;
 
-const mock = await startMock();
 const inspectorPort = await freePort();
-const sy = await startSwitchyard(values["d1-same"] ? "direct-d1-same" : "direct", mock.baseUrl, inspectorPort);
-try {
+await withGateway(values["d1-same"] ? "direct-d1-same" : "direct", inspectorPort, async (sy) => {
   const spec = sy.target.request(workload);
   await sequentialRun(spec, 3); // warm-up
   const profiler = await profileIsolates(inspectorPort, Number(values.interval));
@@ -40,10 +38,7 @@ try {
   if (connections > 1) await loadRun(spec, connections, Number(values.seconds));
   else await sequentialRun(spec, Number(values.seconds), 1_000_000, spans);
   report(spans, await profiler.stop(), Number(values.top));
-} finally {
-  await sy.stop();
-  await mock.server.stop();
-}
+});
 
 interface Sample {
   atUs: number;

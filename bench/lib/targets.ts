@@ -115,6 +115,29 @@ export async function startSwitchyard(mode: ServeMode, mockBaseUrl: string, insp
 }
 
 /**
+ * The mock upstream and the gateway in front of it, for a script that measures the gateway
+ * alone (profile, timeline, legs): both are stopped once `use` is done or fails, the mock
+ * also when the gateway fails to start.
+ */
+export async function withGateway<T>(
+  mode: ServeMode,
+  inspectorPort: number | undefined,
+  use: (sy: SwitchyardHandle, mock: { server: Server; baseUrl: string }) => Promise<T>,
+): Promise<T> {
+  const mock = await startMock();
+  try {
+    const sy = await startSwitchyard(mode, mock.baseUrl, inspectorPort);
+    try {
+      return await use(sy, mock);
+    } finally {
+      await sy.stop();
+    }
+  } finally {
+    await mock.server.stop();
+  }
+}
+
+/**
  * The peer: Portkey's open-source gateway from npm, on Node, as its README
  * runs it in production (NODE_ENV=production, --headless), sent to the same
  * mock as an OpenAI-compatible custom host.
