@@ -19,7 +19,7 @@ import { type BenchReport, judge, type RunSummary, toMarkdown } from "./lib/repo
 import { SCENARIOS, type Scenario } from "./lib/scenarios.ts";
 import { Samples } from "./lib/stats.ts";
 import type { ServeMode } from "./lib/gateway.ts";
-import { directTarget, SERVE_ID, startMock, startPeer, startSwitchyard, type Target, type Workload } from "./lib/targets.ts";
+import { directTarget, SERVE_ID, startFloor, startMock, startPeer, startSwitchyard, type Target, type Workload } from "./lib/targets.ts";
 
 const options = parseOptions(process.argv.slice(2));
 const startedAt = new Date().toISOString();
@@ -44,7 +44,18 @@ async function main() {
       const peer = await startPeer(mock.baseUrl);
       cleanups.push(() => peer.server.stop());
       targets.push(peer);
+    } else if (id === "floor") {
+      log("starting floor");
+      const floor = await startFloor(mock.baseUrl);
+      cleanups.push(() => floor.server.stop());
+      targets.push(floor);
     }
+  }
+  if (options.patch) {
+    log(`starting switchyard-b (with ${options.patch})`);
+    const b = await startSwitchyard("direct", mock.baseUrl, undefined, { patch: options.patch });
+    cleanups.push(() => b.stop());
+    targets.push(b.target);
   }
 
   const workloads: Workload[] = ["json", "stream", "paced"];
@@ -145,7 +156,7 @@ async function main() {
  * server itself for the peer and the mock (not tsx's launcher or esbuild).
  */
 function isServing(targetId: string, p: ProcessMemory): boolean {
-  if (targetId.startsWith("switchyard")) return p.command === "workerd";
+  if (targetId.startsWith("switchyard") || targetId === "floor") return p.command === "workerd";
   return p.command !== "esbuild" && !p.args.includes("tsx/dist/cli.mjs");
 }
 

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 
-export const ALL_TARGETS = ["direct", "switchyard", "peer", "switchyard-d1-same", "switchyard-miniflare-entry", "switchyard-wrangler-dev"] as const;
+export const ALL_TARGETS = ["direct", "switchyard", "peer", "floor", "switchyard-d1-same", "switchyard-miniflare-entry", "switchyard-wrangler-dev"] as const;
 export type TargetId = (typeof ALL_TARGETS)[number];
 
 export interface BenchOptions {
@@ -14,6 +14,8 @@ export interface BenchOptions {
   /** Scenario ids to run (default: all). */
   scenarios: string[] | undefined;
   out: string | undefined;
+  /** A change to measure in the same run: the gateway built with this patch applied is one more target, `switchyard-b`. */
+  patch: string | undefined;
 }
 
 const HELP = `Usage: pnpm bench [--quick] [--duration S] [--connections N] [--rounds R] [--warmup S] [--targets a,b] [--scenarios a,b] [--out file.json]
@@ -25,7 +27,10 @@ const HELP = `Usage: pnpm bench [--quick] [--duration S] [--connections N] [--ro
   --warmup S         seconds of load per target and workload before measuring (default 5)
   --targets LIST     among ${ALL_TARGETS.join(", ")} (default: all)
   --scenarios LIST   among seq-json, seq-stream, seq-paced, load-json, load-stream (default: all)
-  --out FILE         where to write the JSON (default bench/results/<time>.json)`;
+  --out FILE         where to write the JSON (default bench/results/<time>.json)
+  --patch FILE       also run the gateway with this patch applied (git apply; the tree is left
+                     as it was) as target switchyard-b, alternating with the rest: an A/B of a
+                     change on every scenario in one run`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -39,6 +44,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       targets: { type: "string" },
       scenarios: { type: "string" },
       out: { type: "string" },
+      patch: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -63,5 +69,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     targets,
     scenarios: values.scenarios?.split(",").map((s) => s.trim()),
     out: values.out,
+    patch: values.patch,
   };
 }

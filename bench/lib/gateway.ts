@@ -13,8 +13,8 @@ const bin = (name: string) => join(ROOT, "node_modules/.bin", name);
 const BENCH_CREDIT_NANOS = 10_000 * 1_000_000_000;
 
 /** Bundles the gateway exactly as `wrangler deploy` would upload it; returns the entry module. */
-export async function buildWorker(): Promise<string> {
-  const outdir = join(ROOT, ".wrangler/bench-build");
+export async function buildWorker(dirName = "bench-build"): Promise<string> {
+  const outdir = join(ROOT, ".wrangler", dirName);
   rmSync(outdir, { recursive: true, force: true });
   await run(bin("wrangler"), ["deploy", "--dry-run", "--outdir", outdir], { cwd: ROOT, env: quietEnv });
   return join(outdir, "index.js");

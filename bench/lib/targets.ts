@@ -1,4 +1,5 @@
-import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { basename, join } from "node:path";
 import { buildWorker, type GatewayState, prepareState, SERVE_LABEL, type ServeMode, startGateway } from "./gateway.ts";
 import { ROOT } from "./paths.ts";
 import { answers, freePort, quietEnv, type Server, startServer } from "./procs.ts";
@@ -67,6 +68,32 @@ export function directTarget(mockBaseUrl: string, mock: Server): Target {
   };
 }
 
+/**
+ * The floor: a bare pass-through worker on the same workerd setup as `switchyard`
+ * (servers/floor.ts). Its overhead over direct is what workerd and this machine cost any
+ * gateway built on them; the gateway's own code is the difference between it and switchyard.
+ */
+export async function startFloor(mockBaseUrl: string): Promise<Target & { server: Server }> {
+  const port = await freePort();
+  const server = await startServer(
+    "floor (bare workerd proxy)",
+    join(ROOT, "node_modules/.bin/tsx"),
+    [join(ROOT, "bench/servers/floor.ts"), "--config", join(ROOT, "wrangler.toml"), "--port", String(port), "--upstream", mockBaseUrl],
+    { cwd: ROOT, env: quietEnv },
+    () => answers(`http://127.0.0.1:${port}/`),
+  );
+  return {
+    id: "floor",
+    label: "floor (bare workerd proxy)",
+    server,
+    request: (workload) => ({
+      url: `http://127.0.0.1:${port}/v1/chat/completions`,
+      headers: JSON_HEADERS,
+      body: chatBody("echo", workload),
+    }),
+  };
+}
+
 export interface SwitchyardHandle {
   target: Target;
   state: GatewayState;
@@ -82,21 +109,41 @@ export const SERVE_ID: Record<ServeMode, string> = {
 
 let builtScript: Promise<string> | undefined;
 
-export async function startSwitchyard(mode: ServeMode, mockBaseUrl: string, inspectorPort?: number): Promise<SwitchyardHandle> {
-  builtScript ??= buildWorker();
+/** The gateway built with a patch applied to the working tree (reverted once built), for A/B runs in one bench. */
+export interface Variant {
+  patch: string;
+}
+
+/**
+ * Builds the bundle with `variant.patch` applied (`git apply`, reverted once built, also
+ * when the build fails): the tree itself is left as it was.
+ */
+async function buildVariant(variant: Variant): Promise<string> {
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: ROOT, stdio: "inherit" });
+  git("apply", variant.patch);
+  try {
+    return await buildWorker("bench-build-b");
+  } finally {
+    git("apply", "-R", variant.patch);
+  }
+}
+
+export async function startSwitchyard(mode: ServeMode, mockBaseUrl: string, inspectorPort?: number, variant?: Variant): Promise<SwitchyardHandle> {
+  // (the variant first: its patch is applied only while it builds)
+  const script = variant ? await buildVariant(variant) : await (builtScript ??= buildWorker());
   const state = await prepareState(process.env.BENCH_D1_ON_DISK === "1");
   // Both mock providers of mock/echo: the planner spreads requests over its endpoints, and an
   // endpoint left on the in-process mock would never touch the network.
   const vars = { PROVIDER_BASE_URLS: JSON.stringify({ mock: mockBaseUrl, "mock-eu": mockBaseUrl }) };
   const { server, url } = await startGateway(mode, {
-    script: await builtScript,
+    script,
     state,
     vars,
     ...(inspectorPort ? { inspectorPort } : {}),
   });
   const target: Target = {
-    id: SERVE_ID[mode],
-    label: SERVE_LABEL[mode],
+    id: variant ? "switchyard-b" : SERVE_ID[mode],
+    label: variant ? `switchyard + ${basename(variant.patch)}` : SERVE_LABEL[mode],
     server,
     request: (workload) => ({
       url: `${url}/api/v1/chat/completions`,
