@@ -14,11 +14,12 @@
  *   rest      the gateway's first answer byte → its last (a stream's chunks; ~0 for JSON)
  *
  * Needs tcpdump (Debian: apt-get install tcpdump) and the right to capture on `lo` (root).
+ * `--keep FILE` keeps the capture, to read single requests with `tcpdump -r FILE -tt -n`.
  *
  *   tsx bench/legs.ts [--workload json|stream|paced] [--seconds 10] [--slowest 20]
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -31,6 +32,8 @@ const { values } = parseArgs({
     workload: { type: "string", default: "json" },
     seconds: { type: "string", default: "10" },
     slowest: { type: "string", default: "20" },
+    /** Where to keep the capture (tcpdump -r reads it), to look at single requests packet by packet. */
+    keep: { type: "string" },
   },
 });
 
@@ -74,6 +77,10 @@ await withGateway("direct", undefined, async (sy, mock) => {
   const exchanges = exchangesOf(packetsIn(capture), gateway, upstream);
   console.log(`${values.workload}, 1 connection: ${run.requests} requests timed by the client, ${exchanges.length} cut into legs on the wire`);
   report(exchanges, Number(values.slowest));
+  if (values.keep) {
+    copyFileSync(capture, values.keep);
+    console.log(`capture kept in ${values.keep} (gateway port ${gateway}, upstream port ${upstream})`);
+  }
 }).finally(() => rmSync(dir, { recursive: true, force: true }));
 
 async function stop(child: ChildProcess): Promise<void> {
