@@ -36,6 +36,29 @@ describe("coalescing calls per key", () => {
     expect(await Promise.all(rest)).toEqual([20, 30, 40]);
   });
 
+  it("with a first-call delay, an idle key's call waits that long and carries every item that arrived meanwhile", async () => {
+    const { batches, call, release } = recordingCall();
+    const c = new Coalescer<number, number>(10, 5_000, 30);
+    const started = Date.now();
+    const results = [c.run("a", 1, call)];
+    await tick();
+    expect(batches).toEqual([]); // not at once
+    results.push(c.run("a", 2, call), c.run("a", 3, call));
+    await new Promise((ok) => setTimeout(ok, 40));
+    expect(batches).toEqual([[1, 2, 3]]);
+    release();
+    expect(await Promise.all(results)).toEqual([10, 20, 30]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(30);
+    // busy no more: the next item again waits before its call
+    const later = c.run("a", 4, call);
+    await tick();
+    expect(batches).toHaveLength(1);
+    await new Promise((ok) => setTimeout(ok, 40));
+    expect(batches).toEqual([[1, 2, 3], [4]]);
+    release();
+    expect(await later).toBe(40);
+  });
+
   it("every caller gets its own result, batches keep the order of arrival and never exceed the maximum", async () => {
     const batches: number[][] = [];
     const c = new Coalescer<number, number>(3, 5_000);

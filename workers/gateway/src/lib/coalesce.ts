@@ -6,7 +6,8 @@
  * The call is always made by the first caller of its batch, in that caller's own
  * request (an I/O object such as a Durable Object stub belongs to the request
  * that made it); the others get their result from it. With one caller at a time
- * nothing waits: the call goes out at once, as it would without this.
+ * nothing waits: the call goes out at once, as it would without this — or, with
+ * `firstCallAfterMs`, that long after the first item of an idle key arrived.
  */
 export class Coalescer<Item, Result> {
   private readonly lanes = new Map<string, Waiting<Item, Result>[]>();
@@ -15,6 +16,8 @@ export class Coalescer<Item, Result> {
     private readonly maxBatch: number,
     /** A caller waiting longer than this for another's batch gives up (CoalescedCallTimeout). */
     private readonly maxWaitMs: number,
+    /** A key with nothing in flight makes its call this long after its first item (those arriving meanwhile go with it). */
+    private readonly firstCallAfterMs = 0,
   ) {}
 
   async run(key: string, item: Item, call: (items: Item[]) => Promise<Result[]>): Promise<Result> {
@@ -35,6 +38,7 @@ export class Coalescer<Item, Result> {
     } else {
       lane = [me];
       this.lanes.set(key, lane);
+      if (this.firstCallAfterMs > 0) await new Promise((ok) => setTimeout(ok, this.firstCallAfterMs));
     }
     const batch = lane.splice(0, this.maxBatch);
     try {
