@@ -59,6 +59,35 @@ describe("coalescing calls per key", () => {
     expect(await later).toBe(40);
   });
 
+  it("a drain cuts the first-call wait short and resolves once everything queued or in flight is answered", async () => {
+    const { batches, call, release } = recordingCall();
+    const c = new Coalescer<number, number>(10, 5_000, 60_000); // a wait no test would sit out
+    const results = [c.run("a", 1, call), c.run("a", 2, call)];
+    await tick();
+    expect(batches).toEqual([]); // waiting for the first call
+    let drained = false;
+    const drain = c.drain("a", 5_000).then(() => (drained = true));
+    await tick();
+    expect(batches).toEqual([[1, 2]]); // sent at once
+    const inFlight = c.drain("a", 5_000); // a drain asked now waits for the call in flight
+    await tick();
+    expect(drained).toBe(false);
+    release();
+    await Promise.all([drain, inFlight]);
+    expect(drained).toBe(true);
+    expect(await Promise.all(results)).toEqual([10, 20]);
+    await c.drain("b", 5_000); // nothing pending: at once
+  });
+
+  it("a drain gives up after its own limit", async () => {
+    const { call } = recordingCall(); // never released
+    const c = new Coalescer<number, number>(10, 5_000);
+    void c.run("a", 1, call);
+    const started = Date.now();
+    await c.drain("a", 30);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+  });
+
   it("every caller gets its own result, batches keep the order of arrival and never exceed the maximum", async () => {
     const batches: number[][] = [];
     const c = new Coalescer<number, number>(3, 5_000);

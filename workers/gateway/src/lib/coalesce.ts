@@ -11,6 +11,10 @@
  */
 export class Coalescer<Item, Result> {
   private readonly lanes = new Map<string, Waiting<Item, Result>[]>();
+  /** The batch of each key whose call is in flight. */
+  private readonly inFlight = new Map<string, Waiting<Item, Result>[]>();
+  /** Ends a key's first-call wait early (drain). */
+  private readonly wakers = new Map<string, () => void>();
 
   constructor(
     private readonly maxBatch: number,
@@ -38,20 +42,50 @@ export class Coalescer<Item, Result> {
     } else {
       lane = [me];
       this.lanes.set(key, lane);
-      if (this.firstCallAfterMs > 0) await new Promise((ok) => setTimeout(ok, this.firstCallAfterMs));
+      if (this.firstCallAfterMs > 0) await this.firstCallWait(key);
     }
     const batch = lane.splice(0, this.maxBatch);
+    this.inFlight.set(key, batch);
     try {
       const results = await call(batch.map((w) => w.item));
       batch.forEach((w, i) => w.settle(() => w.result.resolve(results[i]!)));
     } catch (error) {
       batch.forEach((w) => w.settle(() => w.result.reject(error)));
     } finally {
+      this.inFlight.delete(key);
       // hand the next batch to its first caller, or close the lane
       if (lane.length > 0) lane[0]!.turn.resolve();
       else this.lanes.delete(key);
     }
     return me.result.promise;
+  }
+
+  /**
+   * Resolves once every item of `key` already queued or in flight has its answer (or failed),
+   * or after `maxWaitMs`; a first-call wait under way is cut short. For a reader that must see
+   * what those calls write.
+   */
+  async drain(key: string, maxWaitMs: number): Promise<void> {
+    const pending = [...(this.inFlight.get(key) ?? []), ...(this.lanes.get(key) ?? [])];
+    if (pending.length === 0) return;
+    this.wakers.get(key)?.();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // (the timer also keeps the waiting request alive: workerd does not count other requests' promises)
+    const timeout = new Promise((ok) => (timer = setTimeout(ok, maxWaitMs)));
+    await Promise.race([Promise.all(pending.map((w) => w.result.promise.then(noop, noop))), timeout]);
+    clearTimeout(timer);
+  }
+
+  private firstCallWait(key: string): Promise<void> {
+    return new Promise((ok) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakers.delete(key);
+        ok();
+      };
+      const timer = setTimeout(done, this.firstCallAfterMs);
+      this.wakers.set(key, done);
+    });
   }
 }
 

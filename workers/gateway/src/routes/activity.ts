@@ -8,6 +8,7 @@ import { MANAGEMENT, requireKey } from "../accounts/auth.ts";
 import { windowStart } from "../accounts/windows.ts";
 import type { AppEnv } from "../env.ts";
 import { now } from "../lib/clock.ts";
+import { settledFirst } from "../middleware/settled-first.ts";
 
 const DAY_MS = 86_400_000;
 const DAYS = 30;
@@ -18,7 +19,7 @@ const DAYS = 30;
  * Management key required, as on OpenRouter. Filters: `date=YYYY-MM-DD`,
  * `api_key_hash=<hash>`. Read from `generations`, scoped to the caller's workspace.
  */
-export const activity = new Hono<AppEnv>().get("/", requireKey(MANAGEMENT), async (c) => {
+export const activity = new Hono<AppEnv>().get("/", requireKey(MANAGEMENT), settledFirst, async (c) => {
   const today = windowStart("daily", now());
   let from = today - (DAYS - 1) * DAY_MS;
   let to = today + DAY_MS;

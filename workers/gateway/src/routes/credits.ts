@@ -5,6 +5,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import { ANY_KEY, requireKey } from "../accounts/auth.ts";
 import type { AppEnv } from "../env.ts";
+import { settledFirst } from "../middleware/settled-first.ts";
 
 /** Ledger kinds that add to (or, for refunds, take back) an account's credits; the rest is usage. */
 const CREDIT_KINDS = ["purchase", "refund", "adjustment"] as const;
@@ -15,7 +16,7 @@ const CREDIT_KINDS = ["purchase", "refund", "adjustment"] as const;
  * total_credits − balance, which equals the sum of the usage entries because
  * the balance equals the ledger (what reconcileAccount checks).
  */
-export const credits = new Hono<AppEnv>().get("/", requireKey(ANY_KEY), async (c) => {
+export const credits = new Hono<AppEnv>().get("/", requireKey(ANY_KEY), settledFirst, async (c) => {
   const accountId = c.var.auth.accountId;
   const d = drizzle(c.env.DB);
   const [creditRows, balanceRows] = await d.batch([

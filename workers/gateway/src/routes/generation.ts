@@ -6,13 +6,14 @@ import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import { ANY_KEY, requireKey } from "../accounts/auth.ts";
 import type { AppEnv } from "../env.ts";
+import { settledFirst } from "../middleware/settled-first.ts";
 
 /**
  * GET /api/v1/generation?id=: the stats of one generation (never its text), only
  * to a key of the workspace that made it; any other caller gets the same 404 as
  * for an id that does not exist.
  */
-export const generation = new Hono<AppEnv>().get("/", requireKey(ANY_KEY), async (c) => {
+export const generation = new Hono<AppEnv>().get("/", requireKey(ANY_KEY), settledFirst, async (c) => {
   const id = c.req.query("id");
   if (!id) throw badRequest("Missing query parameter: id (the generation id, e.g. from the x-generation-id header)");
   const rows = await drizzle(c.env.DB)

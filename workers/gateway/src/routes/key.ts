@@ -8,11 +8,12 @@ import { keyUsageFields, NO_USAGE, spentBy } from "../accounts/key-usage.ts";
 import { keyLabel, limitFields } from "../accounts/key-view.ts";
 import type { AppEnv } from "../env.ts";
 import { now } from "../lib/clock.ts";
+import { settledFirst } from "../middleware/settled-first.ts";
 
 const usd = nanosToUsdNumber;
 
 /** GET /api/v1/key: the calling key, its spend and what is left of its limit (OpenRouter's shape). */
-export const currentKey = new Hono<AppEnv>().get("/", requireKey(ANY_KEY), async (c) => {
+export const currentKey = new Hono<AppEnv>().get("/", requireKey(ANY_KEY), settledFirst, async (c) => {
   const auth = c.var.auth;
   const at = now();
   const d = drizzle(c.env.DB);

@@ -14,6 +14,7 @@ import type { AppEnv } from "../env.ts";
 import { randomId } from "../lib/ids.ts";
 import { now } from "../lib/clock.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "../middleware/json-body.ts";
+import { settledFirst } from "../middleware/settled-first.ts";
 
 const PAGE_SIZE = 100;
 
@@ -38,6 +39,7 @@ const updateSchema = z.object({ ...keyFields, disabled: z.boolean() }).partial()
  */
 export const keys = new Hono<AppEnv>()
   .use(requireKey(MANAGEMENT))
+  .use(settledFirst)
   .get("/", async (c) => {
     const offset = pageOffset(c.req.query("offset"));
     const includeDisabled = c.req.query("include_disabled") === "true";

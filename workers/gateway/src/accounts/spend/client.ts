@@ -30,6 +30,16 @@ export const SETTLE_AFTER_MS = 10;
  */
 const settlements = new Coalescer<Settlement, null>(200, 20_000, SETTLE_AFTER_MS);
 
+/**
+ * Resolves once this isolate's settlements of the account still on their way are written (or
+ * after READ_AFTER_SETTLE_MAX_MS): a client that reads its usage, credits or a generation right
+ * after an answer sees that answer, as it did before settlement waited SETTLE_AFTER_MS.
+ */
+export function settlementsWritten(accountId: string): Promise<void> {
+  return settlements.drain(accountId, READ_AFTER_SETTLE_MAX_MS);
+}
+const READ_AFTER_SETTLE_MAX_MS = 2_000;
+
 /** The account's spend Durable Object: one per account, wherever its requests come from. */
 export function spendFor(env: Env, accountId: string) {
   let id = objectIds.get(accountId);
