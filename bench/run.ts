@@ -39,16 +39,11 @@ async function main() {
       const sy = await startSwitchyard(mode, mock.baseUrl);
       cleanups.push(() => sy.stop());
       targets.push(sy.target);
-    } else if (id === "peer") {
-      log("starting peer");
-      const peer = await startPeer(mock.baseUrl);
-      cleanups.push(() => peer.server.stop());
-      targets.push(peer);
-    } else if (id === "floor") {
-      log("starting floor");
-      const floor = await startFloor(mock.baseUrl);
-      cleanups.push(() => floor.server.stop());
-      targets.push(floor);
+    } else if (id === "peer" || id === "floor") {
+      log(`starting ${id}`);
+      const other = await (id === "peer" ? startPeer : startFloor)(mock.baseUrl);
+      cleanups.push(() => other.server.stop());
+      targets.push(other);
     }
   }
   if (options.patch) {

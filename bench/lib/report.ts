@@ -102,6 +102,8 @@ export function judge(report: Pick<BenchReport, "scenarios">, connections: numbe
   const fl = (s: string) => get(s, "floor");
   // the floor's figure beside a goal judged on differences from direct (not on ratios to the peer)
   const floorDelta = (floor: number | undefined, direct: number) => (floor === undefined ? {} : { floor: `+${round3(floor - direct)} ms` });
+  // …and beside a goal judged on a ratio to the peer
+  const floorRatio = (ratio: number | undefined) => (ratio === undefined ? {} : { floor: `${ratio.toFixed(2)}×` });
 
   const sj = sy("seq-json");
   const dj = di("seq-json");
@@ -117,7 +119,6 @@ export function judge(report: Pick<BenchReport, "scenarios">, connections: numbe
     if (!s || !p) continue;
     const f = fl(scenario);
     const ratio = s.rps / p.rps;
-    const floorRatio = (x: number | undefined) => (x === undefined ? {} : { floor: `${x.toFixed(2)}×` });
     goals.push({ goal: `${connections} connections, ${what}: req/s ≥ 2 × peer`, measured: `${ratio.toFixed(2)}× (${Math.round(s.rps)} vs ${Math.round(p.rps)})`, met: ratio >= 2, ...floorRatio(f && f.rps / p.rps) });
     const p99 = s.latency.p99 / p.latency.p99;
     goals.push({ goal: `${connections} connections, ${what}: p99 ≤ ½ peer's`, measured: `${p99.toFixed(2)}× (${ms(s.latency.p99)} vs ${ms(p.latency.p99)} ms)`, met: p99 <= 0.5, ...floorRatio(f && f.latency.p99 / p.latency.p99) });

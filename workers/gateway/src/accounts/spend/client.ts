@@ -20,7 +20,7 @@ const leased = new Map<string, { lease: Lease; boundNanos: number }>();
 /** Leases to end with the next reserve round trip of their account (nothing runs under them). */
 const ending = new Map<string, Set<Lease>>();
 /** How long a settlement round trip waits after the first settlement of an idle account (below). */
-export const SETTLE_AFTER_MS = 10;
+const SETTLE_AFTER_MS = 10;
 /**
  * Settlements: the round trip of an account with none in flight goes SETTLE_AFTER_MS after its
  * first settlement (later ones wait for the one in flight anyway), so that a client sending its
