@@ -39,9 +39,9 @@ async function main() {
       const sy = await startSwitchyard(mode, mock.baseUrl);
       cleanups.push(() => sy.stop());
       targets.push(sy.target);
-    } else if (id === "peer" || id === "floor") {
+    } else if (id === "peer" || id === "floor" || id === "floor-js") {
       log(`starting ${id}`);
-      const other = await (id === "peer" ? startPeer : startFloor)(mock.baseUrl);
+      const other = await (id === "peer" ? startPeer(mock.baseUrl) : startFloor(mock.baseUrl, id === "floor-js" ? "js" : "native"));
       cleanups.push(() => other.server.stop());
       targets.push(other);
     }
@@ -151,7 +151,7 @@ async function main() {
  * server itself for the peer and the mock (not tsx's launcher or esbuild).
  */
 function isServing(targetId: string, p: ProcessMemory): boolean {
-  if (targetId.startsWith("switchyard") || targetId === "floor") return p.command === "workerd";
+  if (targetId.startsWith("switchyard") || targetId.startsWith("floor")) return p.command === "workerd";
   return p.command !== "esbuild" && !p.args.includes("tsx/dist/cli.mjs");
 }
 

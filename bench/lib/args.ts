@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 
-export const ALL_TARGETS = ["direct", "switchyard", "peer", "floor", "switchyard-d1-same", "switchyard-miniflare-entry", "switchyard-wrangler-dev"] as const;
+export const ALL_TARGETS = ["direct", "switchyard", "peer", "floor", "floor-js", "switchyard-d1-same", "switchyard-miniflare-entry", "switchyard-wrangler-dev"] as const;
 export type TargetId = (typeof ALL_TARGETS)[number];
 
 export interface BenchOptions {

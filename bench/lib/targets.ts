@@ -72,19 +72,22 @@ export function directTarget(mockBaseUrl: string, mock: Server): Target {
  * The floor: a bare pass-through worker on the same workerd setup as `switchyard`
  * (servers/floor.ts). Its overhead over direct is what workerd and this machine cost any
  * gateway built on them; the gateway's own code is the difference between it and switchyard.
+ * `floor-js` passes the answer back through a JavaScript read/write loop instead of workerd's
+ * native pipe: the least a gateway that rewrites a stream costs.
  */
-export async function startFloor(mockBaseUrl: string): Promise<Target & { server: Server }> {
+export async function startFloor(mockBaseUrl: string, loop: "native" | "js" = "native"): Promise<Target & { server: Server }> {
   const port = await freePort();
+  const label = FLOOR_LABEL[loop];
   const server = await startServer(
-    "floor (bare workerd proxy)",
+    label,
     join(ROOT, "node_modules/.bin/tsx"),
-    [join(ROOT, "bench/servers/floor.ts"), "--config", join(ROOT, "wrangler.toml"), "--port", String(port), "--upstream", mockBaseUrl],
+    [join(ROOT, "bench/servers/floor.ts"), "--config", join(ROOT, "wrangler.toml"), "--port", String(port), "--upstream", mockBaseUrl, "--loop", loop],
     { cwd: ROOT, env: quietEnv },
     () => answers(`http://127.0.0.1:${port}/`),
   );
   return {
-    id: "floor",
-    label: "floor (bare workerd proxy)",
+    id: loop === "js" ? "floor-js" : "floor",
+    label,
     server,
     request: (workload) => ({
       url: `http://127.0.0.1:${port}/v1/chat/completions`,
@@ -93,6 +96,8 @@ export async function startFloor(mockBaseUrl: string): Promise<Target & { server
     }),
   };
 }
+
+const FLOOR_LABEL = { native: "floor (bare workerd proxy)", js: "floor-js (bare proxy, JS stream loop)" } as const;
 
 export interface SwitchyardHandle {
   target: Target;
