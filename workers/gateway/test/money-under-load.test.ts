@@ -102,5 +102,6 @@ describe("money under mixed concurrency", () => {
     expect(left).toBeGreaterThanOrEqual(0);
     expect(left).toBeLessThan(2 * cost); // the reserve bound is under twice this request's cost
     expect(await reconcileAccount(env.DB, t.accountId)).toMatchObject({ ok: true });
-  });
+    // (one request at a time, each waited on until written: D1_WRITE_INTERVAL_MS apiece, ≈ 30 of them)
+  }, 30_000);
 });

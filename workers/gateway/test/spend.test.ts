@@ -3,7 +3,14 @@ import { reconcileAccount } from "@switchyard/db";
 import { chatCompletionRequestSchema } from "@switchyard/schemas";
 import { abortAllDurableObjects, env, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { BALANCE_TTL_MS, FLUSH_INTERVAL_MS, REFUSAL_RECHECK_MS, RESERVATION_TTL_MS } from "../src/accounts/spend/account-spend.ts";
+import {
+  BALANCE_TTL_MS,
+  D1_WRITE_INTERVAL_MS,
+  FLUSH_INTERVAL_MS,
+  REFUSAL_RECHECK_MS,
+  RESERVATION_TTL_MS,
+  SETTLEMENTS_PER_BATCH,
+} from "../src/accounts/spend/account-spend.ts";
 import { costBoundNanos } from "../src/accounts/spend/cost-bound.ts";
 import type { Settlement } from "../src/accounts/spend/types.ts";
 import { resetClockForTests, setNowForTests } from "../src/lib/clock.ts";
@@ -207,6 +214,31 @@ describe("the AccountSpend Durable Object", () => {
     // the in-memory balance moved the same way, and every hold is gone
     expect((await spend.reserve(reserveOf(t, "gen-rest-too-much", 100_000 - sum + 1))).ok).toBe(false);
     expect(await spend.reserve(reserveOf(t, "gen-rest", 100_000 - sum))).toEqual({ ok: true });
+  });
+
+  it(`D1 writes are group commits: after a quiet spell at once; right after a write, ${D1_WRITE_INTERVAL_MS} ms later, with everything settled meanwhile`, async () => {
+    const t = await seedTenant("paced-writes", 100_000);
+    const spend = stubOf(t);
+    const quiet = Date.now();
+    await spend.settle(settlementOf(t, "gen-paced-0", 1_000));
+    expect(Date.now() - quiet).toBeLessThan(D1_WRITE_INTERVAL_MS);
+    const next = Date.now();
+    await Promise.all([1, 2, 3].map((i) => spend.settle(settlementOf(t, `gen-paced-${i}`, 1_000))));
+    expect(Date.now() - next).toBeGreaterThanOrEqual(D1_WRITE_INTERVAL_MS - 50); // (the write before took some of the interval)
+    expect(await balanceOf(t.accountId)).toBe(96_000);
+    expect(await count("SELECT COUNT(*) AS n FROM generations WHERE account_id = ?", t.accountId)).toBe(4);
+  });
+
+  it(`a full group (${SETTLEMENTS_PER_BATCH} settlements) is written at once, without waiting out the interval: a busy account's writes keep up with it`, async () => {
+    const t = await seedTenant("full-group", 10_000_000);
+    const spend = stubOf(t);
+    await spend.settle(settlementOf(t, "gen-full-first", 1_000)); // a write just happened: the next one would wait the interval
+    const group = Array.from({ length: SETTLEMENTS_PER_BATCH }, (_, i) => settlementOf(t, `gen-full-${i}`, 1));
+    const started = Date.now();
+    await spend.settleMany(group); // as an isolate's round trip carries them
+    expect(Date.now() - started).toBeLessThan(D1_WRITE_INTERVAL_MS / 2);
+    expect(await count("SELECT COUNT(*) AS n FROM generations WHERE account_id = ?", t.accountId)).toBe(1 + SETTLEMENTS_PER_BATCH);
+    expect(await balanceOf(t.accountId)).toBe(10_000_000 - 1_000 - SETTLEMENTS_PER_BATCH);
   });
 
   it(`reservations are stored within ${FLUSH_INTERVAL_MS} ms and survive the object being restarted`, async () => {

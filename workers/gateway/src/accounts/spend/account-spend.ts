@@ -13,15 +13,21 @@ export const REFUSAL_RECHECK_MS = 1_000;
 export const RESERVATION_TTL_MS = 15 * 60_000;
 /** Settlements that could not be written to D1 are retried after this. */
 const RETRY_MS = 10_000;
-/**
- * At most one D1 write per this interval: settlements arriving meanwhile wait and
- * go in the next batch together (group commit). A settlement after a quiet spell
- * is written at once. The wait is after the response, never in front of it.
- */
+/** Reservations changed within this interval reach this object's SQLite in one commit. */
 export const FLUSH_INTERVAL_MS = 20;
+/**
+ * Settlements reach D1 in group commits: at most one write per this interval, or
+ * sooner once a full group (SETTLEMENTS_PER_BATCH) waits. A settlement after a quiet
+ * spell is written at once. The wait is after the response, never in front of it;
+ * a client reading its usage right after an answer waits for the write (settled-first.ts).
+ * Local D1 spends several ms of CPU on a write whatever its size: at 20 ms a
+ * steady stream of requests spent a third of its CPU on them (bench/results/README.md).
+ */
+export const D1_WRITE_INTERVAL_MS = 200;
 /** A lease is granted only while every limit it counts against has this many times its amount left (lease-book.ts). */
 export const LEASE_HEADROOM = 20;
-const SETTLEMENTS_PER_BATCH = 200;
+/** Settlements per D1 write; this many waiting are written without waiting out D1_WRITE_INTERVAL_MS. */
+export const SETTLEMENTS_PER_BATCH = 200;
 
 interface Reservation {
   amount: number;
@@ -71,6 +77,8 @@ export class AccountSpend extends DurableObject<Env> {
   private readonly unsaved = new Set<string>();
   /** The next D1 write, once one is scheduled; every settlement waiting for it resolves with it. */
   private nextFlush: Promise<void> | null = null;
+  /** Ends the wait for the next D1 write early (a full group is waiting). */
+  private flushNow: (() => void) | null = null;
   private lastFlushAt = 0;
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -123,7 +131,7 @@ export class AccountSpend extends DurableObject<Env> {
 
   /**
    * Records a finished request: its generation row and ledger entries go to D1 in
-   * the next batch (at most FLUSH_INTERVAL_MS away), and its reservation is
+   * the next batch (at most D1_WRITE_INTERVAL_MS away), and its reservation is
    * released in the same step; resolves once written (or kept for retry in this
    * object's storage, if D1 refused it). Idempotent (the ledger's idempotency keys).
    */
@@ -172,7 +180,9 @@ export class AccountSpend extends DurableObject<Env> {
       this.setReservation(settlement.reservationId, heldFor(settlement, this.reservations.get(settlement.reservationId)));
       this.pending.set(settlement.reservationId, settlement);
     }
-    await this.flushSoon();
+    const written = this.flushSoon();
+    if (this.pending.size >= SETTLEMENTS_PER_BATCH) this.flushNow?.();
+    await written;
   }
 
   override async alarm(): Promise<void> {
@@ -279,12 +289,19 @@ export class AccountSpend extends DurableObject<Env> {
     });
   }
 
-  /** The next paced D1 write: at once after a quiet spell, else FLUSH_INTERVAL_MS after the last one. */
+  /** The next paced D1 write: at once after a quiet spell or with a full group waiting, else D1_WRITE_INTERVAL_MS after the last one. */
   private flushSoon(): Promise<void> {
     if (!this.nextFlush) {
-      const wait = Math.max(0, this.lastFlushAt + FLUSH_INTERVAL_MS - Date.now());
-      this.nextFlush = new Promise<void>((ok) => setTimeout(ok, wait)).then(() => {
+      const wait = Math.max(0, this.lastFlushAt + D1_WRITE_INTERVAL_MS - Date.now());
+      this.nextFlush = new Promise<void>((ok) => {
+        const timer = setTimeout(ok, wait);
+        this.flushNow = () => {
+          clearTimeout(timer);
+          ok();
+        };
+      }).then(() => {
         this.nextFlush = null; // settlements from here on wait for the next write
+        this.flushNow = null;
         this.lastFlushAt = Date.now();
         return this.flush(false);
       });
