@@ -8,6 +8,14 @@ const TEST_BYOK_MASTER_KEY = "c3dpdGNoeWFyZC10ZXN0LWJ5b2stbWFzdGVyLWtleSE=";
 const TEST_STRIPE_WEBHOOK_SECRET = "whsec_test_switchyard_webhook_secret";
 
 /**
+ * Tests inside workerd: a property test sends up to 120 requests, some with
+ * megabytes of URL or body, and a single request may take up to 10 s before it
+ * counts as a hang (HANG_MS). vitest's 5 s default failed such a test on a loaded
+ * CI machine although every answer was right.
+ */
+const WORKERS_TEST_TIMEOUT_MS = 30_000;
+
+/**
  * Four kinds of test, one command:
  * - unit: the pure packages, in Node;
  * - workers (gateway, billing, dashboard): inside workerd with real D1 and Durable Objects;
@@ -36,6 +44,7 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "gateway",
+            testTimeout: WORKERS_TEST_TIMEOUT_MS,
             include: ["workers/gateway/test/**/*.test.ts"],
             setupFiles: ["workers/gateway/test/setup/apply-migrations.ts", "workers/gateway/test/setup/capture-logs.ts"],
           },
@@ -54,6 +63,7 @@ export default defineConfig(async () => {
           logLevel: "error" as const,
           test: {
             name: "billing",
+            testTimeout: WORKERS_TEST_TIMEOUT_MS,
             include: ["workers/billing/test/**/*.test.ts"],
             setupFiles: ["workers/gateway/test/setup/apply-migrations.ts", "workers/gateway/test/setup/capture-logs.ts"],
             globalSetup: ["workers/billing/test/setup/fake-stripe.ts"],
@@ -78,6 +88,7 @@ export default defineConfig(async () => {
           logLevel: "error" as const,
           test: {
             name: "dashboard",
+            testTimeout: WORKERS_TEST_TIMEOUT_MS,
             include: ["workers/dashboard/test/**/*.test.ts"],
             setupFiles: ["workers/dashboard/test/setup/apply-migrations.ts", "workers/gateway/test/setup/capture-logs.ts"],
           },
