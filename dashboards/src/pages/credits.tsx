@@ -10,7 +10,7 @@ export interface PurchaseRow {
   createdAt: number;
   amountNanos: number;
   feeNanos: number;
-  status: "pending" | "paid" | "refunded" | "partially_refunded";
+  status: "pending" | "paid" | "refunded" | "partially_refunded" | "disputed";
 }
 
 export interface CreditsData {
@@ -33,6 +33,7 @@ const STATUS: Record<PurchaseRow["status"], [string, string]> = {
   paid: ["Paid", "ok"],
   refunded: ["Refunded", "bad"],
   partially_refunded: ["Partly refunded", "bad"],
+  disputed: ["Disputed", "bad"],
 };
 
 const Quote = ({ ctx, data }: { ctx: PageContext; data: CreditsData }) => {

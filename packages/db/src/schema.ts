@@ -79,7 +79,7 @@ export const ledgerEntries = sqliteTable(
     accountId: text("account_id").notNull().references(() => accounts.id),
     workspaceId: text("workspace_id"),
     apiKeyId: text("api_key_id"),
-    kind: text("kind", { enum: ["purchase", "usage", "byok_fee", "refund", "adjustment"] }).notNull(),
+    kind: text("kind", { enum: ["purchase", "usage", "byok_fee", "refund", "dispute", "adjustment"] }).notNull(),
     amountNanos: integer("amount_nanos").notNull(),
     /** One entry per business event: a webhook replayed or a settlement retried writes nothing. */
     idempotencyKey: text("idempotency_key").notNull().unique(),
@@ -178,8 +178,10 @@ export const purchases = sqliteTable("purchases", {
   stripePaymentIntentId: text("stripe_payment_intent_id"),
   amountNanos: integer("amount_nanos").notNull(),
   feeNanos: integer("fee_nanos").notNull(),
-  status: text("status", { enum: ["pending", "paid", "refunded", "partially_refunded"] }).notNull(),
+  status: text("status", { enum: ["pending", "paid", "refunded", "partially_refunded", "disputed"] }).notNull(),
   refundedNanos: integer("refunded_nanos").notNull().default(0),
+  /** Credits taken back by a dispute whose funds Stripe withdrew and has not reinstated. */
+  disputedNanos: integer("disputed_nanos").notNull().default(0),
   createdAt: createdAt(),
 });
 

@@ -84,9 +84,9 @@ describe("POST /billing/webhook", () => {
     const eventLike = fc.record(
       {
         id: fc.oneof(fc.string({ minLength: 1, maxLength: 40 }).map((s) => `evt_${s}`), anything),
-        type: fc.oneof(fc.constantFrom("checkout.session.completed", "checkout.session.async_payment_succeeded", "charge.refunded", "customer.created"), anything),
+        type: fc.oneof(fc.constantFrom("checkout.session.completed", "checkout.session.async_payment_succeeded", "charge.refunded", "charge.dispute.funds_withdrawn", "charge.dispute.funds_reinstated", "customer.created"), anything),
         data: fc.oneof(
-          fc.record({ object: fc.oneof(fc.record({ id: anything, metadata: fc.oneof(fc.dictionary(fc.string(), fc.string()), anything), amount_total: anything, currency: anything, payment_status: anything, amount_refunded: anything, payment_intent: anything }, { requiredKeys: [] }), anything) }, { requiredKeys: [] }),
+          fc.record({ object: fc.oneof(fc.record({ id: anything, metadata: fc.oneof(fc.dictionary(fc.string(), fc.string()), anything), amount_total: anything, currency: anything, payment_status: anything, amount_refunded: anything, amount: anything, payment_intent: anything }, { requiredKeys: [] }), anything) }, { requiredKeys: [] }),
           anything,
         ),
         object: fc.constant("event"),

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { reconcile } from "../src/ledger/reconcile.ts";
-import { event, metaFor, type PurchaseMeta, paidSession, refundedCharge } from "./setup/events.ts";
+import { dispute, event, metaFor, type PurchaseMeta, paidSession, refundedCharge } from "./setup/events.ts";
 import { balanceOf, type Buyer, call, deliver, expectReconciled, ledgerOf, seedBuyer } from "./setup/helpers.ts";
 
 const NANOS_PER_CENT = 10_000_000;
@@ -169,6 +169,81 @@ describe("POST /billing/webhook: charge.refunded", () => {
     expect(await balanceOf(buyer.accountId)).toBe(TEN_DOLLARS - 400 * NANOS_PER_CENT);
     await deliver(event("charge.refunded", refundedCharge(meta, 1_000, session.payment_intent, "ch_test_ooo")));
     expect(await balanceOf(buyer.accountId)).toBe(0);
+  });
+});
+
+describe("POST /billing/webhook: disputes (chargebacks)", () => {
+  const pay = async () => {
+    const session = paidSession(meta);
+    await deliver(event("checkout.session.completed", session));
+    return session.payment_intent;
+  };
+  const purchase = () => env.DB.prepare("SELECT status, refunded_nanos, disputed_nanos FROM purchases WHERE id = ?").bind(meta.purchase_id).first();
+  it("withdrawn funds take back the disputed credits (not the fee), once; the purchase shows as disputed", async () => {
+    const pi = await pay();
+    const disputed = dispute(pi, 1_080); // the whole charge, fee included
+    const withdrawn = event("charge.dispute.funds_withdrawn", disputed);
+    expect(await outcomeOf(await deliver(withdrawn))).toBe("dispute_debited");
+    expect(await balanceOf(buyer.accountId)).toBe(0);
+    expect(await purchase()).toEqual({ status: "disputed", refunded_nanos: 0, disputed_nanos: TEN_DOLLARS });
+    // the same event again, or another event about the same withdrawal, takes nothing more
+    expect(await outcomeOf(await deliver(withdrawn))).toBe("already_applied");
+    expect(await outcomeOf(await deliver(event("charge.dispute.funds_withdrawn", disputed)))).toBe("already_applied");
+    expect(await balanceOf(buyer.accountId)).toBe(0);
+    expect((await ledgerOf(buyer.accountId)).map((e) => e.amount_nanos)).toEqual([TEN_DOLLARS, -TEN_DOLLARS]);
+  });
+
+  it("a won dispute gives back exactly what was taken, once, and the purchase is paid again", async () => {
+    const pi = await pay();
+    const disputed = dispute(pi, 600);
+    await deliver(event("charge.dispute.funds_withdrawn", disputed));
+    expect(await balanceOf(buyer.accountId)).toBe(TEN_DOLLARS - 600 * NANOS_PER_CENT);
+    const reinstated = event("charge.dispute.funds_reinstated", disputed);
+    expect(await outcomeOf(await deliver(reinstated))).toBe("dispute_reinstated");
+    expect(await outcomeOf(await deliver(reinstated))).toBe("already_applied");
+    expect(await outcomeOf(await deliver(event("charge.dispute.funds_reinstated", disputed)))).toBe("already_applied");
+    expect(await balanceOf(buyer.accountId)).toBe(TEN_DOLLARS);
+    expect(await purchase()).toEqual({ status: "paid", refunded_nanos: 0, disputed_nanos: 0 });
+  });
+
+  it("the same withdrawal delivered concurrently, with its reinstatement raced in, ends right", async () => {
+    const pi = await pay();
+    const disputed = dispute(pi, 500);
+    await Promise.all([1, 2, 3].map(() => deliver(event("charge.dispute.funds_withdrawn", disputed))));
+    expect(await balanceOf(buyer.accountId)).toBe(TEN_DOLLARS - 500 * NANOS_PER_CENT);
+    await Promise.all([1, 2, 3].map(() => deliver(event("charge.dispute.funds_reinstated", disputed))));
+    expect(await balanceOf(buyer.accountId)).toBe(TEN_DOLLARS);
+    expect((await ledgerOf(buyer.accountId)).map((e) => e.amount_nanos)).toEqual([TEN_DOLLARS, -500 * NANOS_PER_CENT, 500 * NANOS_PER_CENT]);
+  });
+
+  it("a dispute after a partial refund takes only the credits not refunded", async () => {
+    const pi = await pay();
+    await deliver(event("charge.refunded", refundedCharge(meta, 300, pi)));
+    // Stripe disputes what is left of the charge: $10.80 − $3.00
+    expect(await outcomeOf(await deliver(event("charge.dispute.funds_withdrawn", dispute(pi, 780))))).toBe("dispute_debited");
+    expect(await balanceOf(buyer.accountId)).toBe(0);
+    expect(await purchase()).toEqual({ status: "disputed", refunded_nanos: 300 * NANOS_PER_CENT, disputed_nanos: 700 * NANOS_PER_CENT });
+    // a second dispute of the same charge finds nothing left to take
+    expect(await outcomeOf(await deliver(event("charge.dispute.funds_withdrawn", dispute(pi, 100))))).toBe("nothing_to_debit");
+    expect(await balanceOf(buyer.accountId)).toBe(0);
+  });
+
+  it("a reinstatement delivered before its withdrawal: the late withdrawal takes nothing", async () => {
+    const pi = await pay();
+    const disputed = dispute(pi, 1_080);
+    expect(await outcomeOf(await deliver(event("charge.dispute.funds_reinstated", disputed)))).toBe("nothing_to_reinstate");
+    expect(await outcomeOf(await deliver(event("charge.dispute.funds_withdrawn", disputed)))).toBe("already_applied");
+    expect(await balanceOf(buyer.accountId)).toBe(TEN_DOLLARS);
+    expect(await purchase()).toEqual({ status: "paid", refunded_nanos: 0, disputed_nanos: 0 });
+  });
+
+  it("a dispute of a payment that is not a switchyard purchase changes nothing", async () => {
+    await pay();
+    for (const type of ["charge.dispute.funds_withdrawn", "charge.dispute.funds_reinstated"]) {
+      expect(await outcomeOf(await deliver(event(type, dispute("pi_test_someone_else", 1_080))))).toBe("not_a_purchase");
+      expect(await outcomeOf(await deliver(event(type, { ...dispute("pi_x", 1_080), payment_intent: null })))).toBe("not_a_purchase");
+    }
+    expect(await balanceOf(buyer.accountId)).toBe(TEN_DOLLARS);
   });
 });
 

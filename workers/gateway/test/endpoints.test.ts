@@ -44,13 +44,14 @@ describe("GET /api/v1/key", () => {
 });
 
 describe("GET /api/v1/credits", () => {
-  it("total_credits (purchases, adjustments, less refunds) and total_usage, whose difference is the balance", async () => {
+  it("total_credits (purchases, adjustments, less refunds and disputes) and total_usage, whose difference is the balance", async () => {
     const t = await seedTenant("credits", 10_000_000_000);
     await addCredits(t.accountId, 5_000_000_000, "purchase:credits", "purchase");
     await addCredits(t.accountId, -2_000_000_000, "refund:credits", "refund");
+    await addCredits(t.accountId, -1_000_000_000, "dispute:credits", "dispute");
     const cost = nanos((await json(await chat(t.key, "what do I owe"))).usage.cost);
     const { data } = await json(await call("/api/v1/credits", { key: t.key }));
-    expect(data).toEqual({ total_credits: 13, total_usage: cost / 1e9 });
+    expect(data).toEqual({ total_credits: 12, total_usage: cost / 1e9 });
     expect(nanos(data.total_credits) - nanos(data.total_usage)).toBe(await balanceOf(t.accountId));
   });
 });

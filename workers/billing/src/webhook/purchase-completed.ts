@@ -6,7 +6,18 @@ import type Stripe from "stripe";
 import { postEntry, statement } from "../ledger/entries.ts";
 import { purchaseRef } from "./purchase-metadata.ts";
 
-export type EventOutcome = "credited" | "refund_debited" | "already_applied" | "awaiting_payment" | "not_a_purchase" | "amount_mismatch" | "ignored";
+export type EventOutcome =
+  | "credited"
+  | "refund_debited"
+  | "dispute_debited"
+  | "dispute_reinstated"
+  | "nothing_to_debit"
+  | "nothing_to_reinstate"
+  | "already_applied"
+  | "awaiting_payment"
+  | "not_a_purchase"
+  | "amount_mismatch"
+  | "ignored";
 
 export const markEventApplied = (db: D1Database, event: Stripe.Event) =>
   statement(db, drizzle(db).insert(stripeEvents).values({ id: event.id, type: event.type }).onConflictDoNothing());

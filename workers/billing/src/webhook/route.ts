@@ -7,6 +7,7 @@ import { bodyLimit } from "hono/body-limit";
 import type Stripe from "stripe";
 import type { AppEnv } from "../env.ts";
 import { stripeClient, webhookCrypto } from "../stripe-client.ts";
+import { creditReinstatedFunds, debitDisputedFunds } from "./charge-dispute.ts";
 import { debitRefundedCharge } from "./charge-refunded.ts";
 import { creditCompletedCheckout, type EventOutcome } from "./purchase-completed.ts";
 
@@ -45,6 +46,10 @@ export async function applyStripeEvent(db: D1Database, event: Stripe.Event): Pro
       return creditCompletedCheckout(db, event, event.data.object);
     case "charge.refunded":
       return debitRefundedCharge(db, event, event.data.object);
+    case "charge.dispute.funds_withdrawn":
+      return debitDisputedFunds(db, event, event.data.object);
+    case "charge.dispute.funds_reinstated":
+      return creditReinstatedFunds(db, event, event.data.object);
     default:
       return "ignored";
   }

@@ -63,3 +63,18 @@ export function refundedCharge(meta: PurchaseMeta, amountRefundedCents: number, 
     status: "succeeded",
   };
 }
+
+/** A dispute as Stripe's charge.dispute.* events carry it: it names the payment intent, and has no purchase metadata. */
+export function dispute(paymentIntent: string, amountCents: number, id = nextId("dp")) {
+  return {
+    id,
+    object: "dispute",
+    amount: amountCents,
+    charge: nextId("ch"),
+    currency: "usd",
+    metadata: {},
+    payment_intent: paymentIntent,
+    reason: "fraudulent",
+    status: "needs_response",
+  };
+}

@@ -7,8 +7,8 @@ import { ANY_KEY, requireKey } from "../accounts/auth.ts";
 import type { AppEnv } from "../env.ts";
 import { settledFirst } from "../middleware/settled-first.ts";
 
-/** Ledger kinds that add to (or, for refunds, take back) an account's credits; the rest is usage. */
-const CREDIT_KINDS = ["purchase", "refund", "adjustment"] as const;
+/** Ledger kinds that add to (or, for refunds and disputes, take back) an account's credits; the rest is usage. */
+const CREDIT_KINDS = ["purchase", "refund", "dispute", "adjustment"] as const;
 
 /**
  * GET /api/v1/credits: the caller's account. total_credits sums the credit

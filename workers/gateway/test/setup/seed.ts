@@ -77,7 +77,7 @@ export async function seedKey(workspaceId: string, name: string, opts: KeyOption
  * Credits (or, negative, a refund) written straight into D1 the way the billing
  * worker does: ledger entry + running balance in one batch, no gateway involved.
  */
-export async function addCredits(accountId: string, nanos: number, idempotencyKey: string, kind: "adjustment" | "purchase" | "refund" = "adjustment", at?: number): Promise<void> {
+export async function addCredits(accountId: string, nanos: number, idempotencyKey: string, kind: "adjustment" | "purchase" | "refund" | "dispute" = "adjustment", at?: number): Promise<void> {
   await env.DB.batch([
     env.DB.prepare("INSERT INTO ledger_entries (account_id, kind, amount_nanos, idempotency_key, created_at) VALUES (?, ?, ?, ?, COALESCE(?, unixepoch() * 1000))").bind(
       accountId, kind, nanos, idempotencyKey, at ?? null,

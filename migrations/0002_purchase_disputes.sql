@@ -1,0 +1,1 @@
+ALTER TABLE `purchases` ADD `disputed_nanos` integer DEFAULT 0 NOT NULL;
