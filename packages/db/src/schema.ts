@@ -170,6 +170,16 @@ export const sessions = sqliteTable("sessions", {
   createdAt: createdAt(),
 });
 
+/**
+ * Dashboard sign-in attempts per subject (an email's or a client address's SHA-256), in a fixed
+ * window: past the limit, sign-in is refused for that subject until the window ends.
+ */
+export const signInAttempts = sqliteTable("sign_in_attempts", {
+  subject: text("subject").primaryKey(),
+  windowStartedAt: integer("window_started_at").notNull(),
+  attempts: integer("attempts").notNull(),
+});
+
 export const purchases = sqliteTable("purchases", {
   id: text("id").primaryKey(),
   accountId: text("account_id").notNull().references(() => accounts.id),

@@ -1,8 +1,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { PBKDF2_ITERATIONS } from "../src/auth/password.ts";
+import { MAX_ATTEMPTS_PER_EMAIL, MAX_FAILURES_PER_ADDRESS, SIGN_IN_WINDOW_MS } from "../src/auth/sign-in-limit.ts";
 import { sha256Hex } from "../src/lib/encoding.ts";
-import { PASSWORD, row, signUp, TestBrowser, visibleText } from "./setup/browser.ts";
+import { PASSWORD, row, signUp, TestBrowser, uniqueEmail, visibleText } from "./setup/browser.ts";
 
 describe("sign up", () => {
   it("creates the user, an account with a zero balance, and a workspace they own", async () => {
@@ -126,5 +127,79 @@ describe("sign in and out", () => {
     await b.get("/signin");
     const res = await b.post("/signin", { email, password: PASSWORD, next: "//evil.example/steal" });
     expect(res.location).toBe("/");
+  });
+});
+
+describe("sign-in limits (password guessing)", () => {
+  const attempt = async (email: string, password: string, address?: string) => {
+    const b = new TestBrowser();
+    await b.get("/signin");
+    const page = await b.post("/signin", { email, password }, address ? { headers: { "cf-connecting-ip": address } } : {});
+    return { page, signedIn: b.cookies.has("sy_session") };
+  };
+  /** As if the window had passed: every counted attempt moved back by a whole window. */
+  const windowPasses = () => env.DB.prepare("UPDATE sign_in_attempts SET window_started_at = window_started_at - ?").bind(SIGN_IN_WINDOW_MS).run();
+
+  it(`after ${MAX_ATTEMPTS_PER_EMAIL} attempts at one email, even the right password is refused (429) until the window ends`, async () => {
+    const { email } = await signUp("guessed");
+    for (let i = 0; i < MAX_ATTEMPTS_PER_EMAIL; i++) expect((await attempt(email, `guess ${i} not it`)).page.status).toBe(401);
+    const locked = await attempt(email, PASSWORD);
+    expect(locked.page.status).toBe(429);
+    expect(locked.signedIn).toBe(false);
+    expect(visibleText(locked.page.html)).toContain("Too many sign-in attempts. Try again in 15 minutes.");
+    const retryAfter = Number(locked.page.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(SIGN_IN_WINDOW_MS / 1000 - 60);
+    expect(retryAfter).toBeLessThanOrEqual(SIGN_IN_WINDOW_MS / 1000);
+
+    await windowPasses();
+    const after = await attempt(email, PASSWORD);
+    expect(after.page.status).toBe(303);
+    expect(after.signedIn).toBe(true);
+  });
+
+  it("a successful sign-in starts the count again", async () => {
+    const { email } = await signUp("forgetful");
+    for (let i = 0; i < MAX_ATTEMPTS_PER_EMAIL - 1; i++) await attempt(email, "wrong password here");
+    expect((await attempt(email, PASSWORD)).signedIn).toBe(true);
+    for (let i = 0; i < MAX_ATTEMPTS_PER_EMAIL - 1; i++) expect((await attempt(email, "wrong password again")).page.status).toBe(401);
+    expect((await attempt(email, PASSWORD)).signedIn).toBe(true);
+  });
+
+  it("an unknown email is limited exactly like a known one (the answer never tells which)", async () => {
+    const known = (await signUp("known-limit")).email;
+    const unknown = uniqueEmail("nobody-limit");
+    for (const email of [known, unknown]) {
+      const statuses = [];
+      for (let i = 0; i <= MAX_ATTEMPTS_PER_EMAIL; i++) statuses.push((await attempt(email, "wrong password here")).page.status);
+      expect(statuses).toEqual([...Array(MAX_ATTEMPTS_PER_EMAIL).fill(401), 429]);
+    }
+  });
+
+  it("concurrent guesses cannot get past the limit", async () => {
+    const { email } = await signUp("burst");
+    const pages = await Promise.all(Array.from({ length: 12 }, (_, i) => attempt(email, `burst guess ${i}`)));
+    expect(pages.filter((p) => p.page.status === 401)).toHaveLength(MAX_ATTEMPTS_PER_EMAIL);
+    expect(pages.filter((p) => p.page.status === 429)).toHaveLength(12 - MAX_ATTEMPTS_PER_EMAIL);
+  });
+
+  it(`one address failing at ${MAX_FAILURES_PER_ADDRESS} emails is refused for any email; another address is not`, async () => {
+    const { email } = await signUp("stuffed");
+    const address = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+    // a successful sign-in from the address in between does not count against it
+    expect((await attempt(email, PASSWORD, address)).signedIn).toBe(true);
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) expect((await attempt(uniqueEmail(`stuffing-${i}`), "leaked password", address)).page.status).toBe(401);
+    const refused = await attempt(email, PASSWORD, address);
+    expect(refused.page.status).toBe(429);
+    expect(refused.signedIn).toBe(false);
+    expect((await attempt(email, PASSWORD, "203.0.113.7")).signedIn).toBe(true);
+  });
+
+  it("keeps no email or address as typed", async () => {
+    const email = uniqueEmail("stored-limit");
+    await attempt(email, "wrong password here", "192.0.2.44");
+    const subjects = (await env.DB.prepare("SELECT subject FROM sign_in_attempts").all<{ subject: string }>()).results.map((r) => r.subject).join(" ");
+    expect(subjects).not.toContain(email);
+    expect(subjects).not.toContain("192.0.2.44");
+    expect(subjects).toMatch(/email:[0-9a-f]{64}/);
   });
 });

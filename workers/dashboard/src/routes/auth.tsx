@@ -5,6 +5,7 @@ import { z } from "zod";
 import { formToken, PRE_SESSION_COOKIE } from "../auth/csrf.ts";
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "../auth/password.ts";
 import { endSession, startSession } from "../auth/session.ts";
+import { countSignInAttempt } from "../auth/sign-in-limit.ts";
 import { dbOf } from "../db/client.ts";
 import { createUserWithWorkspace, findUserByEmail } from "../db/workspaces.ts";
 import type { AppEnv } from "../env.ts";
@@ -42,12 +43,21 @@ export const auth = new Hono<AppEnv>()
     const password = typeof body.password === "string" ? body.password : "";
     const next = safeNext(field(body, "next") || "/");
     const db = dbOf(c.env.DB);
+    // counted before the password is checked: concurrent guesses cannot get past the limit
+    const attempt = await countSignInAttempt(db, address, c.req.header("cf-connecting-ip") ?? null);
+    if (attempt.retryAfterSeconds !== null) {
+      const minutes = Math.ceil(attempt.retryAfterSeconds / 60);
+      const error = `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+      c.header("retry-after", String(attempt.retryAfterSeconds));
+      return c.html(<SignInPage csrfToken={formToken(c)} email={address} next={next} error={error} />, 429);
+    }
     const user = await findUserByEmail(db, address);
     // Hash even for an unknown email, so the answer takes as long either way.
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
     if (!user || !ok) {
       return c.html(<SignInPage csrfToken={formToken(c)} email={address} next={next} error="Email or password is incorrect." />, 401);
     }
+    await attempt.succeeded();
     await startSession(c, db, user.id);
     deleteCookie(c, PRE_SESSION_COOKIE, { path: "/", secure: true });
     return c.redirect(next, 303);

@@ -50,12 +50,12 @@ export class TestBrowser {
     return this.token;
   }
 
-  post(path: string, fields: Record<string, string | string[]>, opts: { csrf?: string | null; origin?: string | null } = {}): Promise<Page> {
+  post(path: string, fields: Record<string, string | string[]>, opts: { csrf?: string | null; origin?: string | null; headers?: Record<string, string> } = {}): Promise<Page> {
     const form = new URLSearchParams();
     const token = opts.csrf === undefined ? this.csrfToken() : opts.csrf;
     if (token !== null) form.set("_csrf", token);
     for (const [k, v] of Object.entries(fields)) for (const item of [v].flat()) form.append(k, item);
-    const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+    const headers: Record<string, string> = { ...opts.headers, "content-type": "application/x-www-form-urlencoded" };
     const origin = opts.origin === undefined ? ORIGIN : opts.origin;
     if (origin !== null) headers.origin = origin;
     return this.request(path, { method: "POST", body: form.toString(), headers });
