@@ -1,8 +1,9 @@
 /** The non-streaming `chat.completion` object. */
-import type { CompletionMeta } from "./stream.ts";
-import type { Answer, Usage } from "./types.ts";
+import { type CompletionMeta, reasoningPieces } from "./stream.ts";
+import type { Answer, MockScenario, Usage } from "./types.ts";
 
-export function completionBody(answer: Answer, usage: Usage, meta: CompletionMeta): Record<string, unknown> {
+export function completionBody(answer: Answer, usage: Usage, meta: CompletionMeta, scenario: MockScenario = {}): Record<string, unknown> {
+  const reasoning = reasoningPieces(scenario.reasoning).join("");
   return {
     id: meta.id,
     object: "chat.completion",
@@ -16,6 +17,7 @@ export function completionBody(answer: Answer, usage: Usage, meta: CompletionMet
           role: "assistant",
           content: answer.content,
           refusal: null,
+          ...(reasoning ? { reasoning_content: reasoning } : {}),
           ...(answer.toolCall ? { tool_calls: [answer.toolCall] } : {}),
         },
         logprobs: null,

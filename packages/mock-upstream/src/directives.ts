@@ -14,7 +14,7 @@ export class DirectiveError extends Error {
   override name = "DirectiveError";
 }
 
-type NumericKey = "status" | "retryAfter" | "latency" | "chunkDelay" | "endDelay" | "chunks" | "cut" | "stall" | "errorEvent" | "cached" | "cacheWrite";
+type NumericKey = "status" | "retryAfter" | "latency" | "chunkDelay" | "endDelay" | "chunks" | "cut" | "stall" | "errorEvent" | "cached" | "cacheWrite" | "reasoning";
 
 const NUMERIC_KEYS: Record<string, NumericKey> = {
   status: "status",
@@ -28,6 +28,7 @@ const NUMERIC_KEYS: Record<string, NumericKey> = {
   error_event: "errorEvent",
   cached: "cached",
   cache_write: "cacheWrite",
+  reasoning: "reasoning",
 };
 
 /**

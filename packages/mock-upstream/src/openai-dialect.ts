@@ -35,7 +35,7 @@ export const openaiDialect: Dialect = {
     return undefined;
   },
   wantsStream: (chat) => chat.stream === true,
-  renderBody: (answer, usage, meta) => JSON.stringify(completionBody(answer, usage, meta)),
+  renderBody: (answer, usage, meta, scenario) => JSON.stringify(completionBody(answer, usage, meta, scenario)),
   planStream(answer, usage, meta, chat, scenario) {
     const includeUsage = (chat.stream_options as { include_usage?: unknown } | null | undefined)?.include_usage === true;
     return planChatStream(answer, usage, meta, includeUsage, scenario);

@@ -40,6 +40,11 @@ export function argumentPieces(args: string, chunks?: number): string[] {
   return out;
 }
 
+/** The mock's reasoning: `n` short steps (none when `n` is 0 or unset). */
+export function reasoningPieces(n = 0): string[] {
+  return Array.from({ length: n }, (_, k) => `Step ${k + 1}. `);
+}
+
 export interface StreamPlan {
   pieces: string[];
   end: StreamEnd;
@@ -83,6 +88,8 @@ export function planChatStream(
     }
   } else {
     head.push(chunk({ role: "assistant", content: "" }));
+    // DeepSeek's reasoner: the reasoning streams first, in reasoning_content, with content null
+    for (const piece of reasoningPieces(scenario.reasoning)) head.push(chunk({ content: null, reasoning_content: piece }));
     for (const piece of contentPieces(answer.content ?? "", scenario.chunks)) content.push(chunk({ content: piece }));
   }
 

@@ -38,6 +38,11 @@ export interface MockScenario {
   cached?: number;
   /** Anthropic format only (the others have no such field): this many prompt tokens reported as cache_creation_input_tokens. */
   cacheWrite?: number;
+  /**
+   * OpenAI format only, as DeepSeek's reasoner sends it: this many `reasoning_content`
+   * pieces stream before the answer, and the non-streamed message carries the reasoning.
+   */
+  reasoning?: number;
 }
 
 /**

@@ -45,7 +45,7 @@ export interface ParsedCompletion {
 export type StreamEvent =
   | {
       type: "delta";
-      delta: { role?: "assistant"; content?: string; tool_calls?: ToolCallDelta[]; refusal?: string };
+      delta: { role?: "assistant"; content?: string; tool_calls?: ToolCallDelta[]; refusal?: string; reasoning?: string };
       finishReason?: FinishReason | null;
       nativeFinishReason?: string | null;
     }

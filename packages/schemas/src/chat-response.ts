@@ -20,6 +20,8 @@ export interface AssistantMessage {
   content: string | null;
   refusal?: string | null;
   tool_calls?: ToolCall[];
+  /** The model's reasoning, when its provider returns it (OpenRouter's field). */
+  reasoning?: string | null;
 }
 
 export interface ChatCompletion {
@@ -55,7 +57,7 @@ export interface ChatCompletionChunk {
   system_fingerprint?: string | null;
   choices: Array<{
     index: number;
-    delta: { role?: "assistant"; content?: string | null; tool_calls?: ToolCallDelta[]; refusal?: string | null };
+    delta: { role?: "assistant"; content?: string | null; tool_calls?: ToolCallDelta[]; refusal?: string | null; reasoning?: string | null };
     finish_reason: FinishReason | null;
     native_finish_reason?: string | null;
     logprobs?: unknown;

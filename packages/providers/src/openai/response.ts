@@ -38,6 +38,12 @@ export function toTokenUsage(usage: OpenAIUsage | null | undefined): TokenUsage 
 
 export class MalformedUpstreamResponse extends Error {}
 
+/** A message's or delta's reasoning text: DeepSeek's `reasoning_content`, or `reasoning` (OpenRouter-compatible upstreams). */
+export function reasoningOf(part: Record<string, unknown> | null | undefined): string | undefined {
+  const text = part?.reasoning_content ?? part?.reasoning;
+  return typeof text === "string" && text ? text : undefined;
+}
+
 export function parseOpenAICompletion(body: unknown): ParsedCompletion {
   const choice = (body as { choices?: Array<Record<string, unknown>> } | null)?.choices?.[0];
   if (!choice || typeof choice !== "object" || typeof choice.message !== "object" || choice.message === null) {
@@ -50,6 +56,8 @@ export function parseOpenAICompletion(body: unknown): ParsedCompletion {
     ...(typeof raw.refusal === "string" ? { refusal: raw.refusal } : {}),
     ...(Array.isArray(raw.tool_calls) && raw.tool_calls.length ? { tool_calls: raw.tool_calls as AssistantMessage["tool_calls"] } : {}),
   };
+  const reasoning = reasoningOf(raw);
+  if (reasoning) message.reasoning = reasoning;
   const native = typeof choice.finish_reason === "string" ? choice.finish_reason : null;
   return {
     message,

@@ -1,9 +1,9 @@
 import type { SseEvent, StreamEvent, StreamParser, UpstreamFailure } from "../types.ts";
-import { normaliseFinishReason, toTokenUsage } from "./response.ts";
+import { normaliseFinishReason, reasoningOf, toTokenUsage } from "./response.ts";
 
 interface OpenAIChunk {
   choices?: Array<{
-    delta?: { role?: "assistant"; content?: string | null; tool_calls?: unknown[] };
+    delta?: { role?: "assistant"; content?: string | null; tool_calls?: unknown[]; reasoning?: unknown; reasoning_content?: unknown };
     finish_reason?: string | null;
   }>;
   usage?: Parameters<typeof toTokenUsage>[0];
@@ -29,6 +29,8 @@ export function createOpenAIStreamParser(): StreamParser {
         const delta: Extract<StreamEvent, { type: "delta" }>["delta"] = {};
         if (choice.delta?.role) delta.role = "assistant";
         if (typeof choice.delta?.content === "string") delta.content = choice.delta.content;
+        const reasoning = reasoningOf(choice.delta);
+        if (reasoning) delta.reasoning = reasoning;
         if (Array.isArray(choice.delta?.tool_calls)) delta.tool_calls = choice.delta.tool_calls as never;
         const finish = choice.finish_reason ?? null;
         out.push({

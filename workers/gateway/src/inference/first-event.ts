@@ -55,11 +55,16 @@ export async function awaitFirstEvent(response: Response, adapter: ProviderAdapt
   }
 }
 
-/** A bare role chunk is not an answer yet: OpenAI sends one before anything else. */
+/**
+ * A bare role chunk is not an answer yet: OpenAI sends one before anything else.
+ * Reasoning is: a reasoning model may think for longer than the first-byte timeout,
+ * and its client sees the reasoning stream meanwhile.
+ */
 function worthSending(event: StreamEvent): boolean {
   if (event.type === "error") return false;
   if (event.type !== "delta") return true;
-  return Boolean(event.delta.content) || Boolean(event.delta.tool_calls?.length) || Boolean(event.finishReason);
+  const { delta } = event;
+  return Boolean(delta.content) || Boolean(delta.reasoning) || Boolean(delta.tool_calls?.length) || Boolean(event.finishReason);
 }
 
 /** A provider that sends an endless line: refused rather than buffered (a failure like a 5xx, so it can fail over). */
