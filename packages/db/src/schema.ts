@@ -92,7 +92,7 @@ export const ledgerEntries = sqliteTable(
     index("ledger_key_idx").on(t.apiKeyId, t.createdAt),
     // a workspace's monthly spend (its budget) is summed over this
     index("ledger_workspace_idx").on(t.workspaceId, t.createdAt),
-    // an account's credits (purchases, refunds, adjustments: few rows) without reading its usage rows
+    // an account's credits (purchases, refunds, disputes, adjustments: few rows) without reading its usage rows
     index("ledger_account_kind_idx").on(t.accountId, t.kind),
   ],
 );

@@ -2,7 +2,7 @@
 import { type CompletionMeta, reasoningPieces } from "./stream.ts";
 import type { Answer, MockScenario, Usage } from "./types.ts";
 
-export function completionBody(answer: Answer, usage: Usage, meta: CompletionMeta, scenario: MockScenario = {}): Record<string, unknown> {
+export function completionBody(answer: Answer, usage: Usage, meta: CompletionMeta, scenario: MockScenario): Record<string, unknown> {
   const reasoning = reasoningPieces(scenario.reasoning).join("");
   return {
     id: meta.id,

@@ -14,7 +14,7 @@ export interface NewLedgerEntry {
   accountId: string;
   workspaceId?: string | null;
   apiKeyId?: string | null;
-  kind: "purchase" | "usage" | "byok_fee" | "refund" | "dispute" | "adjustment";
+  kind: (typeof ledgerEntries.$inferInsert)["kind"];
   /** Credits positive, debits negative. */
   amountNanos: bigint;
   idempotencyKey: string;

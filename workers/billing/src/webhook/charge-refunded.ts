@@ -5,7 +5,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type Stripe from "stripe";
 import { applyEntryToBalance, statement } from "../ledger/entries.ts";
 import { type EventOutcome, markEventApplied } from "./purchase-completed.ts";
-import { purchaseRef } from "./purchase-metadata.ts";
+import { paymentIntentId, purchaseRef } from "./purchase-metadata.ts";
 
 /**
  * A refund takes back the refunded credits. Stripe reports the charge's
@@ -25,7 +25,7 @@ export async function debitRefundedCharge(db: D1Database, event: Stripe.Event, c
   const refundedCents = Math.min(charge.amount_refunded, ref.creditsCents);
   const target = toStoredNanos(centsToNanos(refundedCents));
   const key = `refund:${ref.purchaseId}:${refundedCents}`;
-  const paymentIntent = typeof charge.payment_intent === "string" ? charge.payment_intent : (charge.payment_intent?.id ?? null);
+  const paymentIntent = paymentIntentId(charge.payment_intent);
 
   // The purchase row exists even if this refund outran the completed event.
   const ensurePurchase = drizzle(db)

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type Stripe from "stripe";
 import { postEntry, statement } from "../ledger/entries.ts";
-import { purchaseRef } from "./purchase-metadata.ts";
+import { paymentIntentId, purchaseRef } from "./purchase-metadata.ts";
 
 export type EventOutcome =
   | "credited"
@@ -44,7 +44,7 @@ export async function creditCompletedCheckout(db: D1Database, event: Stripe.Even
     await markEventApplied(db, event).run();
     return "amount_mismatch";
   }
-  const paymentIntent = typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
+  const paymentIntent = paymentIntentId(session.payment_intent);
   const recordPurchase = drizzle(db)
     .insert(purchases)
     .values({

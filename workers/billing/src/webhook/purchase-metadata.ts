@@ -31,3 +31,8 @@ export function purchaseRef(metadata: Record<string, string> | null | undefined)
 function wholeCents(value: string | undefined): number | null {
   return value && /^\d{1,12}$/.test(value) ? Number(value) : null;
 }
+
+/** The id of a payment intent as Stripe objects carry it: an id, an expanded object, or none. */
+export function paymentIntentId(value: string | { id: string } | null | undefined): string | null {
+  return typeof value === "string" ? value : (value?.id ?? null);
+}

@@ -10,7 +10,7 @@ export const RESEAL_BATCH = 200;
 
 export interface ResealReport {
   resealed: number;
-  /** Rows that would not open (their master key version is not configured, or the row is corrupt): left as they are. */
+  /** Rows under a configured older key that would not open (corrupt, or copied from elsewhere): left as they are. */
   failed: number;
   /** Rows still sealed under an older master key after this run. */
   remaining: number;
