@@ -107,10 +107,15 @@ async function startWranglerDev(args: string[], logLevel: LogLevel = "log"): Pro
     ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--log-level", logLevel, "--show-interactive-dev-session=false", ...args],
     { cwd: root, env: quietEnv, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  wranglerOutputs.push(() => output);
+  // Each stream in its own buffer: appended into one as chunks arrive, a stderr write could land
+  // inside a stdout line and split it, hiding it from a count or a secret scan (wrangler writes its
+  // 4xx/5xx request lines to stderr; the likely reason a CI soak counted 885 request lines for 894).
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => (stdout += d));
+  child.stderr!.on("data", (d) => (stderr += d));
+  const output = () => `${stdout}\n${stderr}`;
+  wranglerOutputs.push(output);
   const url = `http://127.0.0.1:${port}`;
   // The whole process group: wrangler and the workerd it started (which can outlive a failed wrangler).
   const stop = async () => {
@@ -123,12 +128,12 @@ async function startWranglerDev(args: string[], logLevel: LogLevel = "log"): Pro
     await exited;
   };
   try {
-    await waitForHealth(url, child, () => output);
+    await waitForHealth(url, child, output);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url, pid: child.pid!, inspectorPort, output: () => output, stop };
+  return { url, pid: child.pid!, inspectorPort, output, stop };
 }
 
 async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
