@@ -31,7 +31,7 @@ export default defineConfig(async () => {
         {
           test: {
             name: "unit",
-            include: ["packages/**/test/**/*.test.ts"],
+            include: ["packages/**/test/**/*.test.ts", "tests/docs/**/*.test.ts"],
             environment: "node",
           },
         },
