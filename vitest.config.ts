@@ -96,7 +96,7 @@ export default defineConfig(async () => {
         {
           test: {
             name: "e2e",
-            include: ["tests/e2e/**/*.test.ts"],
+            include: ["tests/e2e/**/*.test.ts", "tests/deploy/**/*.test.ts"],
             setupFiles: ["tests/e2e/setup/no-secrets-in-logs.ts"],
             // the soak reads the worker's heap through the devtools protocol: Node 20 has WebSocket behind a flag
             execArgv: typeof WebSocket === "undefined" ? ["--experimental-websocket"] : [],
