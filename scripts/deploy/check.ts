@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUNDLE_BUDGET_GZIP_BYTES, buildBundle, STARTUP_BUDGET_MS, STARTUP_TARGET_MS, startupMs } from "./bundles.ts";
-import { configProblems, crossEnvironmentProblems, readConfig } from "./config-checks.ts";
+import { configProblems, crossEnvironmentProblems, missingBindings, readConfig } from "./config-checks.ts";
 import { checkSecrets, formatSecrets, secretsOk } from "./preflight.ts";
 import { type DeployTarget, ENVIRONMENTS, type Environment, parseEnvironment, TARGETS } from "./targets.ts";
 import { root, wranglerOutput } from "./wrangler.ts";
@@ -28,7 +28,7 @@ export async function checkBundlesAndConfigs(env: Environment, log: (line: strin
     log(`  ${target.id.padEnd(9)} ${(bundle.bytes / 1024).toFixed(0).padStart(6)} KiB, ${(bundle.gzipBytes / 1024).toFixed(0).padStart(4)} KiB gzipped (budget ${BUNDLE_BUDGET_GZIP_BYTES / 1024}), top-level evaluation ${ms.toFixed(1)} ms (budget ${STARTUP_BUDGET_MS}, aim ${STARTUP_TARGET_MS}${ms > STARTUP_TARGET_MS ? ": over the aim" : ""})`);
     if (bundle.gzipBytes > BUNDLE_BUDGET_GZIP_BYTES) problems.push(`${target.id} [${env}]: bundle is ${bundle.gzipBytes} bytes gzipped, over the ${BUNDLE_BUDGET_GZIP_BYTES} budget`);
     if (ms > STARTUP_BUDGET_MS) problems.push(`${target.id} [${env}]: top-level evaluation takes ${ms.toFixed(1)} ms, over ${STARTUP_BUDGET_MS} ms`);
-    problems.push(...configProblems(env, config, bundle.source));
+    problems.push(...configProblems(env, config, bundle.source), ...missingBindings(env, readConfig(configPath, undefined), config));
   }
   return problems;
 }

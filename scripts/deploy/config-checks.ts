@@ -3,7 +3,8 @@ import type { Environment } from "./targets.ts";
 
 export type WorkerConfig = ReturnType<typeof unstable_readConfig>;
 
-export function readConfig(config: string, env: Environment): WorkerConfig {
+/** The config as wrangler resolves it for `env` (undefined: the top level, local development). */
+export function readConfig(config: string, env: Environment | undefined): WorkerConfig {
   return unstable_readConfig({ config, env }, {});
 }
 
@@ -69,6 +70,18 @@ export function exportedNames(source: string): Set<string> {
     }
   }
   return names;
+}
+
+/** Binding names of every kind an environment must repeat (they are not inherited from the top level). */
+export function bindingNames(config: WorkerConfig): Set<string> {
+  const kinds = [config.d1_databases, config.durable_objects.bindings, config.r2_buckets, config.kv_namespaces, config.services ?? [], config.queues.producers ?? [], config.analytics_engine_datasets];
+  return new Set(kinds.flatMap((list: { binding?: string; name?: string }[]) => list.map((b) => b.binding ?? b.name ?? "")));
+}
+
+/** A binding the local (top-level) config has and the environment forgot: the deployed worker would find it undefined. */
+export function missingBindings(env: Environment, local: WorkerConfig, deployed: WorkerConfig): string[] {
+  const have = bindingNames(deployed);
+  return [...bindingNames(local)].filter((name) => !have.has(name)).map((name) => `${deployed.name} [${env}]: binding ${name} is in the top level but not in [env.${env}]`);
 }
 
 /** Across environments: staging and production never share a database. */

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { checkBundlesAndConfigs, checkEnvironmentsApart } from "../../scripts/deploy/check.ts";
-import { configProblems, readConfig } from "../../scripts/deploy/config-checks.ts";
+import { configProblems, missingBindings, readConfig } from "../../scripts/deploy/config-checks.ts";
 import { ENVIRONMENTS } from "../../scripts/deploy/targets.ts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -65,6 +65,23 @@ triggers = { crons = ["17 * *"] }
       ]),
     );
     expect(problems).toHaveLength(7);
+  });
+
+  it("a binding the top level has and an environment forgot is named", () => {
+    const dir = mkdtempSync(join(tmpdir(), "switchyard-config-"));
+    const config = join(dir, "wrangler.toml");
+    writeFileSync(
+      config,
+      `name = "w"
+main = "index.js"
+compatibility_date = "2026-04-01"
+r2_buckets = [{ binding = "ARCHIVE", bucket_name = "archive" }]
+d1_databases = [{ binding = "DB", database_name = "local", database_id = "x" }]
+[env.production]
+d1_databases = [{ binding = "DB", database_name = "prod", database_id = "x" }]
+`,
+    );
+    expect(missingBindings("production", readConfig(config, undefined), readConfig(config, "production"))).toEqual(["w-production [production]: binding ARCHIVE is in the top level but not in [env.production]"]);
   });
 
   it("the preflight names each missing secret, exits 1, and prints no value", async () => {
