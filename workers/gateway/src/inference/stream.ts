@@ -1,8 +1,11 @@
 import { encodeSse, SseEventTooLarge, type StreamEvent, type TokenUsage } from "@switchyard/providers";
-import type { ChatCompletionChunk, FinishReason } from "@switchyard/schemas";
+import type { ChatCompletionChunk, ChatCompletionRequest, FinishReason } from "@switchyard/schemas";
+import { withinReservation } from "../accounts/charges.ts";
 import type { Committed } from "./failover.ts";
 import { eventsOf, eventTooLarge } from "./first-event.ts";
-import { costOf, type GenerationOutcome, usageBody } from "./generation.ts";
+import { GeneratedUsage } from "./generated-usage.ts";
+import { costOf, type GenerationOutcome, type GenerationStart, usageBody } from "./generation.ts";
+import { countedPromptTokens } from "./relayed-tokens.ts";
 
 const encoder = new TextEncoder();
 
@@ -11,16 +14,18 @@ const encoder = new TextEncoder();
  * write is awaited, so nothing is read from the upstream faster than the client takes it).
  * The stream is complete only when the upstream says so; a cut or an in-stream
  * error ends it with an OpenRouter error event, and the outcome is an error,
- * which is never billed. A client that goes away cancels the upstream read.
+ * which is never billed. A client that goes away cancels the upstream read and
+ * pays for what was generated up to then (generated-usage.ts): `cancelled`, 499.
  * An upstream that sends nothing for `idleTimeoutMs` (a stalled stream) is
  * abandoned the same way: error event, upstream read cancelled, not billed.
  */
 export function streamResponse(
   committed: Committed,
-  start: Pick<GenerationOutcome, "id" | "startedAt">,
+  start: GenerationStart,
   onEnd: (outcome: GenerationOutcome) => Promise<void>,
-  idleTimeoutMs = DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+  options: { request: Pick<ChatCompletionRequest, "messages" | "tools" | "response_format">; idleTimeoutMs?: number | undefined },
 ): { body: ReadableStream<Uint8Array>; ended: Promise<void> } {
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
   const { planned, provider, attempts, byok } = committed;
   // carry on where the first answer was found (its events parsed, not yet sent)
   const started = committed.stream;
@@ -30,6 +35,8 @@ export function streamResponse(
   const created = Math.floor(start.startedAt / 1000);
 
   let usage: TokenUsage | null = null;
+  /** For a client that leaves: what it was sent, and what the provider reported meanwhile. */
+  const generated = new GeneratedUsage();
   let finishReason: FinishReason | null = null;
   let firstTokenAt: number | undefined;
 
@@ -39,7 +46,8 @@ export function streamResponse(
     encoder.encode(`${head}${JSON.stringify(fields).slice(1)}\n\n`);
 
   const finish = (status: GenerationOutcome["status"], errorCode?: number): Promise<void> => {
-    const complete = status === "success";
+    // complete: the provider's usage; a client that left: what was generated up to then; an upstream failure: nothing
+    if (status === "cancelled") usage = generated.usage(() => countedPromptTokens(options.request));
     return onEnd({
       ...start,
       model: planned.model,
@@ -48,7 +56,7 @@ export function streamResponse(
       status,
       ...(errorCode ? { errorCode } : {}),
       usage,
-      costNanos: complete ? costOf(planned.endpoint, usage) : 0n,
+      costNanos: status === "error" ? 0n : costOf(planned.endpoint, usage),
       byok,
       finishReason,
       streamed: true,
@@ -64,6 +72,7 @@ export function streamResponse(
       if (event.type === "delta") {
         firstTokenAt ??= Date.now();
         if (event.finishReason) finishReason = event.finishReason;
+        generated.add(event.delta);
         out.push(
           chunk({
             choices: [{ index: 0, delta: event.delta, finish_reason: event.finishReason ?? null, native_finish_reason: event.nativeFinishReason ?? null, logprobs: null }],
@@ -71,6 +80,7 @@ export function streamResponse(
         );
       } else if (event.type === "usage") {
         usage = event.usage;
+        generated.report(event.usage);
       } else if (event.type === "error") {
         committed.reportFailure(event.failure);
         out.push(errorChunk(event.failure.status, event.failure.message));
@@ -147,8 +157,9 @@ export function streamResponse(
       // One write per upstream read: chunks reach the client as they arrive, and
       // waiting on each write is the backpressure that paces the upstream read.
       if (out.length) await writer.write(out.length === 1 ? out[0]! : concat(out));
+      generated.relayed();
       if (state === "done") {
-        await writer.write(concat([chunk({ choices: [], usage: usageBody(usage, costOf(planned.endpoint, usage), byok) }), DONE]));
+        await writer.write(concat([chunk({ choices: [], usage: usageBody(usage, withinReservation(costOf(planned.endpoint, usage), start.reservedNanos), byok) }), DONE]));
         return { status: "success" };
       }
       if (state === "error") return { status: "error", code: 502 };
@@ -171,7 +182,7 @@ export function streamResponse(
       const freed = status === "success" ? drain(reader) : reader.cancel();
       await Promise.all([freed.catch(() => {}), finish(status, code)]);
     },
-    // A write failed: the client went away. Stop reading from the provider.
+    // A write failed: the client went away. Stop reading from the provider; it pays for what was generated.
     async () => {
       clearTimeout(watchdog);
       void reader.cancel().catch(() => {});
