@@ -233,3 +233,28 @@ describe("a non-streamed answer the gateway has read whole", () => {
     expect(await balanceOf(tenant.accountId)).toBe(before - nanos);
   });
 });
+
+describe("an upstream failure stays an upstream failure", () => {
+  it("a client that leaves as the provider's in-stream error arrives pays nothing: the stream is an error, not a hang-up", async () => {
+    const chunk = (fields: object) => `data: ${JSON.stringify({ id: "x", object: "chat.completion.chunk", created: 1, model: "echo", ...fields })}\n\n`;
+    const failing = () => {
+      const encoder = new TextEncoder();
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(encoder.encode(chunk({ choices: [{ index: 0, delta: { role: "assistant", content: "Partial" }, finish_reason: null }] })));
+          // one read: more content, then the provider's error (the client is no longer reading)
+          controller.enqueue(encoder.encode(chunk({ choices: [{ index: 0, delta: { content: " answer" }, finish_reason: null }] }) + chunk({ error: { message: "overloaded" } })));
+          controller.close();
+        },
+      });
+      return new Response(body, { headers: { "content-type": "text/event-stream" } });
+    };
+    upstreams.script("mock", [{ raw: failing }]);
+    const before = await balanceOf(tenant.accountId);
+    const { id, received } = await hangUp("chat", bodyOf("chat", "mock/echo", "hi", { stream: true }), (text) => text.length > 0);
+    expect(received).toBe("Partial");
+    const gen = await generationOf(id);
+    expect(gen).toMatchObject({ status: "error", total_cost: 0 });
+    expect(await balanceOf(tenant.accountId)).toBe(before);
+  });
+});

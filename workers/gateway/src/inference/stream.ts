@@ -1,4 +1,4 @@
-import { encodeSse, SseEventTooLarge, type StreamEvent, type TokenUsage } from "@switchyard/providers";
+import { encodeSse, SseEventTooLarge, type StreamEvent, type TokenUsage, type UpstreamFailure } from "@switchyard/providers";
 import type { ChatCompletionChunk, ChatCompletionRequest, FinishReason } from "@switchyard/schemas";
 import { withinReservation } from "../accounts/charges.ts";
 import type { Committed } from "./failover.ts";
@@ -38,6 +38,12 @@ export function streamResponse(
   /** For a client that leaves: what it was sent, and what the provider reported meanwhile. */
   const generated = new GeneratedUsage();
   let finishReason: FinishReason | null = null;
+  /** Set once the upstream failed: its stream is then an error, never charged, even if the client leaves meanwhile. */
+  let upstreamFailure: UpstreamFailure | null = null;
+  const upstreamFailed = (f: UpstreamFailure) => {
+    upstreamFailure = f;
+    committed.reportFailure(f);
+  };
   let firstTokenAt: number | undefined;
 
   // The fields every chunk repeats are serialised once per stream, not once per chunk.
@@ -82,7 +88,7 @@ export function streamResponse(
         usage = event.usage;
         generated.report(event.usage);
       } else if (event.type === "error") {
-        committed.reportFailure(event.failure);
+        upstreamFailed(event.failure);
         out.push(errorChunk(event.failure.status, event.failure.message));
         return "error";
       } else {
@@ -115,7 +121,7 @@ export function streamResponse(
   watchdog = setTimeout(watch, idleTimeoutMs);
 
   const endStalled = async () => {
-    committed.reportFailure({ status: 408, message: "stream stalled", retryable: true });
+    upstreamFailed({ status: 408, message: "stream stalled", retryable: true });
     await writer.write(errorChunk(408, `Provider ${provider.name} sent nothing for ${idleTimeoutMs} ms; the stream was ended`));
     return { status: "error", code: 408 } as const;
   };
@@ -134,7 +140,7 @@ export function streamResponse(
           read = await reader.read();
         } catch {
           if (stalled) return endStalled();
-          committed.reportFailure({ status: 502, message: "stream failed", retryable: true });
+          upstreamFailed({ status: 502, message: "stream failed", retryable: true });
           await writer.write(errorChunk(502, `Provider ${provider.name} stream failed before it was complete`));
           return { status: "error", code: 502 };
         } finally {
@@ -147,7 +153,7 @@ export function streamResponse(
         } catch (error) {
           if (!(error instanceof SseEventTooLarge)) throw error;
           const failure = eventTooLarge(error);
-          committed.reportFailure(failure);
+          upstreamFailed(failure);
           await writer.write(errorChunk(failure.status, failure.message));
           return { status: "error", code: failure.status };
         }
@@ -164,7 +170,7 @@ export function streamResponse(
       }
       if (state === "error") return { status: "error", code: 502 };
       if (upstreamDone) {
-        committed.reportFailure({ status: 502, message: "stream ended early", retryable: true });
+        upstreamFailed({ status: 502, message: "stream ended early", retryable: true });
         await writer.write(errorChunk(502, `Provider ${provider.name} ended the stream before it was complete`));
         return { status: "error", code: 502 };
       }
@@ -186,7 +192,7 @@ export function streamResponse(
     async () => {
       clearTimeout(watchdog);
       void reader.cancel().catch(() => {});
-      await finish("cancelled", 499);
+      await (upstreamFailure ? finish("error", upstreamFailure.status) : finish("cancelled", 499));
     },
   );
   return { body: readable, ended };
