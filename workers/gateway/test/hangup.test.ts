@@ -258,3 +258,20 @@ describe("an upstream failure stays an upstream failure", () => {
     expect(await balanceOf(tenant.accountId)).toBe(before);
   });
 });
+
+describe("usage reported before any content is not an answer", () => {
+  it("an Anthropic stream that errors after message_start (which reports usage) still fails over, unseen by the client, and costs only the answer", async () => {
+    upstreams.script("mock-anthropic", ["error_event=0"]);
+    const before = await balanceOf(tenant.accountId);
+    const body = { model: "mock/claude-echo", models: ["mock/echo-us-only"], messages: [{ role: "user", content: "fail first" }], stream: true };
+    const res = await call("/api/v1/chat/completions", { method: "POST", key: tenant.key, json: body, env: upstreams.env });
+    expect(res.status).toBe(200);
+    expect(upstreams.log).toEqual(["mock-anthropic", "mock"]);
+    const chunks = sseData(await res.text()).slice(0, -1).map((e) => JSON.parse(e));
+    expect(chunks.some((c) => c.error)).toBe(false);
+    expect(chunks.map((c) => c.choices[0]?.delta?.content ?? "").join("")).toBe("Echo: fail first");
+    expect(res.headers.get("x-switchyard-attempts")).toMatch(/^mock-anthropic mock\/claude-echo \d+, mock mock\/echo-us-only 200$/);
+    const { prompt_tokens, completion_tokens } = chunks.at(-1).usage;
+    expect(await balanceOf(tenant.accountId)).toBe(before - (prompt_tokens * PROMPT_PRICE + completion_tokens * COMPLETION_PRICE));
+  });
+});
