@@ -140,7 +140,7 @@ describe("BYOK settlement is exactly once per generation", () => {
   });
   const outcome = (id: string, startedAt: number, costNanos = 1_000_000n): GenerationOutcome => ({
     id, model, endpoint: model.endpoints[0]!, provider: null, status: "success", usage: { promptTokens: 500, completionTokens: 250 },
-    costNanos, byok: true, finishReason: "stop", streamed: false, startedAt, endedAt: startedAt + 10, attempts: [],
+    costNanos, reservedNanos: costNanos, byok: true, finishReason: "stop", streamed: false, startedAt, endedAt: startedAt + 10, attempts: [],
   });
 
   it("settling the same generation again, or concurrently, counts and charges it once", async () => {

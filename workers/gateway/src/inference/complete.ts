@@ -1,13 +1,15 @@
 import type { ChatCompletion } from "@switchyard/schemas";
 import type { Committed } from "./failover.ts";
-import { answeredOutcome, type GenerationOutcome, usageBody } from "./generation.ts";
+import type { GenerationOutcome } from "./generation.ts";
+import { chargedNanos } from "../accounts/charges.ts";
+import { answeredOutcome, type GenerationStart, usageBody } from "./generation.ts";
 
 /**
  * A non-streamed answer: the completion read and checked during failover
  * (readCompletion), in OpenAI's shape, with the gateway's id, the public model
  * id, the provider and the cost.
  */
-export function completeResponse(committed: Committed, outcome: Pick<GenerationOutcome, "id" | "startedAt">): { body: ChatCompletion; outcome: GenerationOutcome } {
+export function completeResponse(committed: Committed, outcome: GenerationStart): { body: ChatCompletion; outcome: GenerationOutcome } {
   const { planned, provider, byok, completion: parsed } = committed;
   if (!parsed) throw new Error("completeResponse needs the answer read during failover");
   const settled = answeredOutcome(committed, outcome, parsed.usage, parsed.finishReason);
@@ -27,7 +29,7 @@ export function completeResponse(committed: Committed, outcome: Pick<GenerationO
         logprobs: null,
       },
     ],
-    usage: usageBody(parsed.usage, settled.costNanos, byok),
+    usage: usageBody(parsed.usage, chargedNanos(settled), byok), // what is charged (never above the reservation)
   };
   return { body, outcome: settled };
 }

@@ -1,4 +1,5 @@
 import { type ProviderAdapter, SseDecoder, SseEventTooLarge, type StreamEvent, type StreamParser, type UpstreamFailure } from "@switchyard/providers";
+import { withUsageReports } from "./usage-reports.ts";
 
 /**
  * A stream read up to its first event worth sending: the reader and the decoding
@@ -23,13 +24,13 @@ export type FirstEventResult = { ok: true; response: Response; stream: StreamSta
 
 /**
  * Reads a streamed answer up to its first event worth sending (content, a tool
- * call, a finish reason, usage or the end). Until then nothing has reached the
+ * call, a finish reason or the end; not usage alone: Anthropic reports it first). Until then nothing has reached the
  * client, so a stream that errors, ends or stalls before it can still fail
  * over. Rejects with the signal's reason if it aborts (first-byte timeout, client gone).
  */
 export async function awaitFirstEvent(response: Response, adapter: ProviderAdapter, signal: AbortSignal): Promise<FirstEventResult> {
   if (!response.body) return { ok: false, failure: emptyStream() };
-  const start: StreamStart = { reader: response.body.getReader(), decoder: new TextDecoder(), sse: new SseDecoder(), parser: adapter.createStreamParser(), events: [] };
+  const start: StreamStart = { reader: response.body.getReader(), decoder: new TextDecoder(), sse: new SseDecoder(), parser: withUsageReports(adapter.format, adapter.createStreamParser()), events: [] };
   const { reader, events } = start;
   for (;;) {
     const read = await reader.read();
@@ -61,7 +62,7 @@ export async function awaitFirstEvent(response: Response, adapter: ProviderAdapt
  * and its client sees the reasoning stream meanwhile.
  */
 function worthSending(event: StreamEvent): boolean {
-  if (event.type === "error") return false;
+  if (event.type === "error" || event.type === "usage") return false;
   if (event.type !== "delta") return true;
   const { delta } = event;
   return Boolean(delta.content) || Boolean(delta.reasoning) || Boolean(delta.tool_calls?.length) || Boolean(event.finishReason);

@@ -14,8 +14,13 @@ export interface GenerationOutcome {
   status: "success" | "error" | "cancelled";
   errorCode?: number;
   usage: TokenUsage | null;
-  /** What the answer costs at the catalog price (hosted); a BYOK answer is billed the BYOK fee on it instead. */
+  /**
+   * What the answer costs at the catalog price (hosted), as reported; a BYOK answer is billed the
+   * BYOK fee on it instead. For a client that left mid-stream: what was generated up to then.
+   */
   costNanos: bigint;
+  /** What the spend reserve held for this request before the upstream call: the most it can be charged (charges.ts). */
+  reservedNanos: bigint;
   /** Served with the workspace's own provider key. */
   byok: boolean;
   finishReason: FinishReason | null;
@@ -26,10 +31,17 @@ export interface GenerationOutcome {
   attempts: AttemptRecord[];
 }
 
-/** A non-streamed answer, served in full and ending now: what chat and embeddings hand to settlement. */
+/** What a route knows of a request before the upstream call: its id, when it started, what was reserved for it. */
+export type GenerationStart = Pick<GenerationOutcome, "id" | "startedAt" | "reservedNanos">;
+
+/**
+ * A non-streamed answer, served in full and ending now: what chat and embeddings hand to
+ * settlement. The gateway has read the whole answer before it responds, so the provider
+ * billed all of it: charged in full even if the client leaves before reading the response.
+ */
 export function answeredOutcome(
   served: Pick<Committed, "planned" | "provider" | "attempts" | "byok">,
-  start: Pick<GenerationOutcome, "id" | "startedAt">,
+  start: GenerationStart,
   usage: TokenUsage | null,
   finishReason: FinishReason | null,
 ): GenerationOutcome {
@@ -54,9 +66,10 @@ export function answeredOutcome(
 /**
  * A request nothing answered — every attempt failed, or none could be sent — as
  * settlement records it: an error (a client that left: cancelled) with every
- * attempt, under the model asked for first. Never charged.
+ * attempt, under the model asked for first. Never charged: nothing was relayed (a client
+ * that leaves while the gateway fails over, or awaits a non-streamed answer, pays nothing).
  */
-export function unansweredOutcome(model: Model, start: Pick<GenerationOutcome, "id" | "startedAt">, error: unknown, streamed: boolean): GenerationOutcome {
+export function unansweredOutcome(model: Model, start: GenerationStart, error: unknown, streamed: boolean): GenerationOutcome {
   const status = error instanceof GatewayError ? error.status : 500;
   const attempts = error instanceof GatewayError && Array.isArray(error.metadata?.attempts) ? (error.metadata.attempts as AttemptRecord[]) : [];
   return {

@@ -1,8 +1,11 @@
-import { encodeSse, SseEventTooLarge, type StreamEvent, type TokenUsage } from "@switchyard/providers";
-import type { ChatCompletionChunk, FinishReason } from "@switchyard/schemas";
+import { encodeSse, SseEventTooLarge, type StreamEvent, type TokenUsage, type UpstreamFailure } from "@switchyard/providers";
+import type { ChatCompletionChunk, ChatCompletionRequest, FinishReason } from "@switchyard/schemas";
+import { withinReservation } from "../accounts/charges.ts";
 import type { Committed } from "./failover.ts";
 import { eventsOf, eventTooLarge } from "./first-event.ts";
-import { costOf, type GenerationOutcome, usageBody } from "./generation.ts";
+import { GeneratedUsage } from "./generated-usage.ts";
+import { costOf, type GenerationOutcome, type GenerationStart, usageBody } from "./generation.ts";
+import { countedPromptTokens } from "./relayed-tokens.ts";
 
 const encoder = new TextEncoder();
 
@@ -11,16 +14,18 @@ const encoder = new TextEncoder();
  * write is awaited, so nothing is read from the upstream faster than the client takes it).
  * The stream is complete only when the upstream says so; a cut or an in-stream
  * error ends it with an OpenRouter error event, and the outcome is an error,
- * which is never billed. A client that goes away cancels the upstream read.
+ * which is never billed. A client that goes away cancels the upstream read and
+ * pays for what was generated up to then (generated-usage.ts): `cancelled`, 499.
  * An upstream that sends nothing for `idleTimeoutMs` (a stalled stream) is
  * abandoned the same way: error event, upstream read cancelled, not billed.
  */
 export function streamResponse(
   committed: Committed,
-  start: Pick<GenerationOutcome, "id" | "startedAt">,
+  start: GenerationStart,
   onEnd: (outcome: GenerationOutcome) => Promise<void>,
-  idleTimeoutMs = DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+  options: { request: Pick<ChatCompletionRequest, "messages" | "tools" | "response_format">; idleTimeoutMs?: number | undefined },
 ): { body: ReadableStream<Uint8Array>; ended: Promise<void> } {
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
   const { planned, provider, attempts, byok } = committed;
   // carry on where the first answer was found (its events parsed, not yet sent)
   const started = committed.stream;
@@ -30,7 +35,15 @@ export function streamResponse(
   const created = Math.floor(start.startedAt / 1000);
 
   let usage: TokenUsage | null = null;
+  /** For a client that leaves: what it was sent, and what the provider reported meanwhile. */
+  const generated = new GeneratedUsage();
   let finishReason: FinishReason | null = null;
+  /** Set once the upstream failed: its stream is then an error, never charged, even if the client leaves meanwhile. */
+  let upstreamFailure: UpstreamFailure | null = null;
+  const upstreamFailed = (f: UpstreamFailure) => {
+    upstreamFailure = f;
+    committed.reportFailure(f);
+  };
   let firstTokenAt: number | undefined;
 
   // The fields every chunk repeats are serialised once per stream, not once per chunk.
@@ -39,7 +52,8 @@ export function streamResponse(
     encoder.encode(`${head}${JSON.stringify(fields).slice(1)}\n\n`);
 
   const finish = (status: GenerationOutcome["status"], errorCode?: number): Promise<void> => {
-    const complete = status === "success";
+    // complete: the provider's usage; a client that left: what was generated up to then; an upstream failure: nothing
+    if (status === "cancelled") usage = generated.usage(() => countedPromptTokens(options.request));
     return onEnd({
       ...start,
       model: planned.model,
@@ -48,7 +62,7 @@ export function streamResponse(
       status,
       ...(errorCode ? { errorCode } : {}),
       usage,
-      costNanos: complete ? costOf(planned.endpoint, usage) : 0n,
+      costNanos: status === "error" ? 0n : costOf(planned.endpoint, usage),
       byok,
       finishReason,
       streamed: true,
@@ -64,6 +78,7 @@ export function streamResponse(
       if (event.type === "delta") {
         firstTokenAt ??= Date.now();
         if (event.finishReason) finishReason = event.finishReason;
+        generated.add(event.delta);
         out.push(
           chunk({
             choices: [{ index: 0, delta: event.delta, finish_reason: event.finishReason ?? null, native_finish_reason: event.nativeFinishReason ?? null, logprobs: null }],
@@ -71,8 +86,9 @@ export function streamResponse(
         );
       } else if (event.type === "usage") {
         usage = event.usage;
+        generated.report(event.usage);
       } else if (event.type === "error") {
-        committed.reportFailure(event.failure);
+        upstreamFailed(event.failure);
         out.push(errorChunk(event.failure.status, event.failure.message));
         return "error";
       } else {
@@ -105,7 +121,7 @@ export function streamResponse(
   watchdog = setTimeout(watch, idleTimeoutMs);
 
   const endStalled = async () => {
-    committed.reportFailure({ status: 408, message: "stream stalled", retryable: true });
+    upstreamFailed({ status: 408, message: "stream stalled", retryable: true });
     await writer.write(errorChunk(408, `Provider ${provider.name} sent nothing for ${idleTimeoutMs} ms; the stream was ended`));
     return { status: "error", code: 408 } as const;
   };
@@ -124,7 +140,7 @@ export function streamResponse(
           read = await reader.read();
         } catch {
           if (stalled) return endStalled();
-          committed.reportFailure({ status: 502, message: "stream failed", retryable: true });
+          upstreamFailed({ status: 502, message: "stream failed", retryable: true });
           await writer.write(errorChunk(502, `Provider ${provider.name} stream failed before it was complete`));
           return { status: "error", code: 502 };
         } finally {
@@ -137,7 +153,7 @@ export function streamResponse(
         } catch (error) {
           if (!(error instanceof SseEventTooLarge)) throw error;
           const failure = eventTooLarge(error);
-          committed.reportFailure(failure);
+          upstreamFailed(failure);
           await writer.write(errorChunk(failure.status, failure.message));
           return { status: "error", code: failure.status };
         }
@@ -147,13 +163,14 @@ export function streamResponse(
       // One write per upstream read: chunks reach the client as they arrive, and
       // waiting on each write is the backpressure that paces the upstream read.
       if (out.length) await writer.write(out.length === 1 ? out[0]! : concat(out));
+      generated.relayed();
       if (state === "done") {
-        await writer.write(concat([chunk({ choices: [], usage: usageBody(usage, costOf(planned.endpoint, usage), byok) }), DONE]));
+        await writer.write(concat([chunk({ choices: [], usage: usageBody(usage, withinReservation(costOf(planned.endpoint, usage), start.reservedNanos), byok) }), DONE]));
         return { status: "success" };
       }
       if (state === "error") return { status: "error", code: 502 };
       if (upstreamDone) {
-        committed.reportFailure({ status: 502, message: "stream ended early", retryable: true });
+        upstreamFailed({ status: 502, message: "stream ended early", retryable: true });
         await writer.write(errorChunk(502, `Provider ${provider.name} ended the stream before it was complete`));
         return { status: "error", code: 502 };
       }
@@ -171,11 +188,11 @@ export function streamResponse(
       const freed = status === "success" ? drain(reader) : reader.cancel();
       await Promise.all([freed.catch(() => {}), finish(status, code)]);
     },
-    // A write failed: the client went away. Stop reading from the provider.
+    // A write failed: the client went away. Stop reading from the provider; it pays for what was generated.
     async () => {
       clearTimeout(watchdog);
       void reader.cancel().catch(() => {});
-      await finish("cancelled", 499);
+      await (upstreamFailure ? finish("error", upstreamFailure.status) : finish("cancelled", 499));
     },
   );
   return { body: readable, ended };

@@ -34,7 +34,9 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
 
   // reserve the most this request can cost on any planned attempt (402 credits, 403 key limit or workspace budget)
   const id = newGenerationId();
-  await reserveSpend(env, auth, id, costBoundNanos(plan, request));
+  const reservedNanos = costBoundNanos(plan, request);
+  await reserveSpend(env, auth, id, reservedNanos);
+  const start = { id, startedAt, reservedNanos }; // the reservation caps the charge (charges.ts)
   const stream = request.stream === true;
   // settle once the answer has ended (after the response, never before it): the spend object
   // debits the real cost and releases the reservation in one step. A request nothing answered is
@@ -52,19 +54,19 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
       onProviderFailure: healthReporter(env, c.executionCtx),
     });
   } catch (error) {
-    c.executionCtx.waitUntil(settle(unansweredOutcome(plan[0]!.model, { id, startedAt }, error, stream)).catch(() => {}));
+    c.executionCtx.waitUntil(settle(unansweredOutcome(plan[0]!.model, start, error, stream)).catch(() => {}));
     throw error;
   }
   const headers = { "x-generation-id": id, "x-switchyard-provider": committed.provider.slug, "x-switchyard-attempts": attemptsHeader(committed.attempts) };
 
   if (stream) {
-    const { body, ended } = streamResponse(committed, { id, startedAt }, settle, Number(env.STREAM_IDLE_TIMEOUT_MS) || undefined);
+    const { body, ended } = streamResponse(committed, start, settle, { request, idleTimeoutMs: Number(env.STREAM_IDLE_TIMEOUT_MS) || undefined });
     c.executionCtx.waitUntil(ended);
     return new Response(body, {
       headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
     });
   }
-  const { body: completion, outcome } = completeResponse(committed, { id, startedAt });
+  const { body: completion, outcome } = completeResponse(committed, start);
   c.executionCtx.waitUntil(settle(outcome));
   // A plain headers object, not c.json: hono copies more than one header into a Headers object of its own first.
   return new Response(JSON.stringify(completion), { headers: { ...headers, "content-type": "application/json" } });

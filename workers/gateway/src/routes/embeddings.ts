@@ -2,6 +2,7 @@ import { findModel, nanosToUsdNumber } from "@switchyard/catalog";
 import { badRequest, clip, type EmbeddingsResponse, embeddingsRequestSchema, notFound, parseOrThrow } from "@switchyard/schemas";
 import { Hono } from "hono";
 import { authenticate, INFERENCE } from "../accounts/auth.ts";
+import { chargedNanos } from "../accounts/charges.ts";
 import { settleGeneration } from "../accounts/settle.ts";
 import { reserveSpend } from "../accounts/spend/client.ts";
 import { embeddingsCostBoundNanos } from "../accounts/spend/embeddings-cost-bound.ts";
@@ -43,7 +44,9 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
 
   // reserve the most this request can cost (402 credits, 403 key limit or workspace budget)
   const id = newGenerationId();
-  await reserveSpend(env, auth, id, embeddingsCostBoundNanos(plan, request));
+  const reservedNanos = embeddingsCostBoundNanos(plan, request);
+  await reserveSpend(env, auth, id, reservedNanos);
+  const start = { id, startedAt, reservedNanos }; // the reservation caps the charge (charges.ts)
 
   // call the provider, failing over between endpoints
   let committed;
@@ -56,13 +59,13 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
     });
   } catch (error) {
     // nothing answered: recorded with every attempt, charged nothing (settling releases the reservation)
-    c.executionCtx.waitUntil(settleGeneration(env, auth, unansweredOutcome(model, { id, startedAt }, error, false)).catch(() => {}));
+    c.executionCtx.waitUntil(settleGeneration(env, auth, unansweredOutcome(model, start, error, false)).catch(() => {}));
     throw error;
   }
   const { planned, provider, parsed, attempts, byok } = committed;
 
   // respond, then settle (the spend object debits the real cost and releases the reservation)
-  const outcome = answeredOutcome(committed, { id, startedAt }, parsed.usage, null);
+  const outcome = answeredOutcome(committed, start, parsed.usage, null);
   c.executionCtx.waitUntil(settleGeneration(env, auth, outcome));
 
   const tokens = parsed.usage?.promptTokens ?? 0;
@@ -73,7 +76,7 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
     provider: provider.name,
     data: parsed.data,
     // A BYOK answer costs no credits for usage; its BYOK fee shows in the ledger.
-    usage: { prompt_tokens: tokens, total_tokens: tokens, cost: nanosToUsdNumber(byok ? 0n : outcome.costNanos), is_byok: byok },
+    usage: { prompt_tokens: tokens, total_tokens: tokens, cost: nanosToUsdNumber(byok ? 0n : chargedNanos(outcome)), is_byok: byok },
   };
   return c.json(body, 200, { "x-generation-id": id, "x-switchyard-provider": provider.slug, "x-switchyard-attempts": attemptsHeader(attempts) });
 });
