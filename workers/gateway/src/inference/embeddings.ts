@@ -4,6 +4,7 @@ import type { Attempt } from "../byok/targets.ts";
 import type { Env } from "../env.ts";
 import { attemptUpstream } from "./call-upstream.ts";
 import { type Committed, type FailoverOptions, firstAnswering } from "./failover.ts";
+import { attemptsThatFit, embeddingsInputSizes, largestInput } from "./prompt-size.ts";
 
 /**
  * The planned endpoints tried in order until one answers with valid embeddings,
@@ -18,7 +19,10 @@ export async function firstEmbeddingEndpoint(
   options: Omit<FailoverOptions, "stream">,
 ): Promise<Committed & { parsed: ParsedEmbeddings }> {
   let parsed: ParsedEmbeddings | undefined;
-  const committed = await firstAnswering(env, plan, options, (adapter, target) => {
+  // An endpoint whose context an input certainly exceeds is not tried (nor reserved for).
+  const largest = largestInput(embeddingsInputSizes(request));
+  const fitting = attemptsThatFit(plan, largest.minTokens, largest.what);
+  const committed = await firstAnswering(env, fitting, options, (adapter, target) => {
     const embeddings = adapter.embeddings;
     if (!embeddings) return null;
     return attemptUpstream(

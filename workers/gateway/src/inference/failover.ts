@@ -6,6 +6,7 @@ import type { Attempt } from "../byok/targets.ts";
 import type { Env } from "../env.ts";
 import { callUpstream, type UpstreamResult } from "./call-upstream.ts";
 import type { StreamStart } from "./first-event.ts";
+import { attemptsThatFit, chatPromptSize } from "./prompt-size.ts";
 import { redactingSecret } from "./redact-secrets.ts";
 import { resolveTarget } from "./targets.ts";
 
@@ -65,7 +66,9 @@ export function countsAgainstHealth(failure: UpstreamFailure, planned: Attempt):
  * (400, 413) or a client that went away ends the request at once.
  */
 export function firstAnsweringEndpoint(env: Env, plan: Attempt[], request: ChatCompletionRequest, options: FailoverOptions): Promise<Committed> {
-  return firstAnswering(env, plan, options, (adapter, target) =>
+  // An endpoint whose context the prompt certainly exceeds is not tried (nor reserved for).
+  const fitting = attemptsThatFit(plan, chatPromptSize(request).minTokens);
+  return firstAnswering(env, fitting, options, (adapter, target) =>
     callUpstream(adapter, request, target, options.stream, options.signal, options.firstByteTimeoutMs),
   );
 }
