@@ -9,7 +9,7 @@ import {
 import type { ChatCompletionRequest } from "@switchyard/schemas";
 import { awaitFirstEvent, type StreamStart } from "./first-event.ts";
 import { readCompletion } from "./read-completion.ts";
-import { gatewayFault, TranslationFault, translating, withTranslationFaults } from "./translation-fault.ts";
+import { asTranslationFault, gatewayFault, TranslationFault, translating, withTranslationFaults } from "./translation-fault.ts";
 import { upstreamFetch } from "./upstream-fetch.ts";
 
 /**
@@ -73,7 +73,7 @@ export async function attemptUpstream(call: UpstreamCall, signal: AbortSignal, f
     // The request uses something this provider's format cannot carry: the caller's to change. Not
     // retryable, so it never counts against the provider's health.
     if (error instanceof UntranslatableRequest) return { ok: false, failure: { status: 400, message: error.message, retryable: false } };
-    return { ok: false, failure: gatewayFault(error instanceof TranslationFault ? error : new TranslationFault(error)) };
+    return { ok: false, failure: gatewayFault(asTranslationFault(error)) };
   }
   const controller = new AbortController();
   const onClientAbort = () => controller.abort(signal.reason);

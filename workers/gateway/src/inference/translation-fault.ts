@@ -14,22 +14,32 @@ export class TranslationFault extends Error {
   }
 }
 
+export const asTranslationFault = (error: unknown): TranslationFault => (error instanceof TranslationFault ? error : new TranslationFault(error));
+
 /** Runs translation code: anything it throws becomes a TranslationFault, so no one takes it for a network error. */
 export function translating<T>(translate: () => T): T {
   try {
     return translate();
   } catch (error) {
-    throw error instanceof TranslationFault ? error : new TranslationFault(error);
+    throw asTranslationFault(error);
   }
 }
 
-/** The adapter with its stream parser's throws marked as translation faults. */
+/** The adapter with its stream parser's throws marked as translation faults (no closure per event: this is the hot path). */
 export function withTranslationFaults(adapter: ProviderAdapter): ProviderAdapter {
   return {
     ...adapter,
     createStreamParser: () => {
       const parser = adapter.createStreamParser();
-      return { push: (event) => translating(() => parser.push(event)) };
+      return {
+        push(event) {
+          try {
+            return parser.push(event);
+          } catch (error) {
+            throw asTranslationFault(error);
+          }
+        },
+      };
     },
   };
 }
