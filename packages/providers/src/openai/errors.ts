@@ -39,7 +39,11 @@ export function classify(upstreamStatus: number, message: string, headers: Heade
   if (upstreamStatus === 402) return { ...base, status: 502, retryable: true };
   // A redirect (the gateway never follows one: it would resend the prompt and key to wherever it
   // points) means the endpoint moved or is misconfigured: the provider's fault, not the caller's.
-  if (upstreamStatus >= 300 && upstreamStatus < 400) return { ...base, message: `Upstream answered with a redirect (HTTP ${upstreamStatus})`, status: 502, retryable: true };
+  // So is any other status below 400 that is not an answer.
+  if (upstreamStatus < 400) {
+    const what = upstreamStatus >= 300 ? "a redirect" : "a status that is not an answer";
+    return { ...base, message: `Upstream answered with ${what} (HTTP ${upstreamStatus})`, status: 502, retryable: true };
+  }
   return { ...base, status: 400, retryable: false };
 }
 
