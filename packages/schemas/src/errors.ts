@@ -5,7 +5,8 @@
 export type ErrorMetadata = Record<string, unknown>;
 
 export interface ErrorBody {
-  error: { code: number; message: string; metadata?: ErrorMetadata };
+  /** `type`: a machine-readable reason where clients look for one by OpenAI's name (`context_length_exceeded`). */
+  error: { code: number; message: string; type?: string; metadata?: ErrorMetadata };
 }
 
 export class GatewayError extends Error {
@@ -13,6 +14,7 @@ export class GatewayError extends Error {
     readonly status: number,
     message: string,
     readonly metadata?: ErrorMetadata,
+    readonly type?: string,
   ) {
     super(message);
     this.name = "GatewayError";
@@ -23,6 +25,7 @@ export class GatewayError extends Error {
       error: {
         code: this.status,
         message: this.message,
+        ...(this.type ? { type: this.type } : {}),
         ...(this.metadata ? { metadata: this.metadata } : {}),
       },
     };
@@ -38,6 +41,12 @@ export function clip(text: string, max = 200): string {
 }
 
 export const badRequest = (message: string, metadata?: ErrorMetadata) => new GatewayError(400, message, metadata);
+/**
+ * The prompt cannot fit the model's context: refused before any provider is called. `code` in
+ * metadata and `type` carry OpenAI's name for it, since `code` itself is the HTTP status here.
+ */
+export const contextLengthExceeded = (message: string, metadata: ErrorMetadata = {}) =>
+  new GatewayError(400, message, { code: "context_length_exceeded", ...metadata }, "context_length_exceeded");
 export const unauthorized = (message = "Missing or invalid API key") => new GatewayError(401, message);
 export const paymentRequired = (message = "Insufficient credits. Add credits to continue.") => new GatewayError(402, message);
 export const forbidden = (message: string) => new GatewayError(403, message);

@@ -20,6 +20,12 @@ export function parseOpenAIError(status: number, bodyText: string, headers: Head
   return classify(status, message, headers, providerCode);
 }
 
+/**
+ * The longest wait passed on from a provider's Retry-After (one day): a provider that says
+ * "wait three years" is misconfigured or hostile, and a client must not be told to stop for that long.
+ */
+export const MAX_RETRY_AFTER_SECONDS = 86_400;
+
 export function classify(upstreamStatus: number, message: string, headers: Headers, providerCode?: string): UpstreamFailure {
   const retryAfter = parseRetryAfter(headers.get("retry-after"));
   const base = { message, upstreamStatus, ...(providerCode ? { providerCode } : {}), ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}) };
@@ -31,13 +37,21 @@ export function classify(upstreamStatus: number, message: string, headers: Heade
   if (upstreamStatus === 401 || upstreamStatus === 403 || upstreamStatus === 404) return { ...base, status: 502, retryable: true };
   if (upstreamStatus === 413) return { ...base, status: 413, retryable: false };
   if (upstreamStatus === 402) return { ...base, status: 502, retryable: true };
+  // A redirect (the gateway never follows one: it would resend the prompt and key to wherever it
+  // points) means the endpoint moved or is misconfigured: the provider's fault, not the caller's.
+  // So is any other status below 400 that is not an answer.
+  if (upstreamStatus < 400) {
+    const what = upstreamStatus >= 300 ? "a redirect" : "a status that is not an answer";
+    return { ...base, message: `Upstream answered with ${what} (HTTP ${upstreamStatus})`, status: 502, retryable: true };
+  }
   return { ...base, status: 400, retryable: false };
 }
 
+/** Seconds or an HTTP date, in whole seconds from now, at most MAX_RETRY_AFTER_SECONDS. */
 function parseRetryAfter(value: string | null): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(Math.ceil(seconds), MAX_RETRY_AFTER_SECONDS);
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+  return Number.isNaN(date) ? undefined : Math.min(Math.max(0, Math.ceil((date - Date.now()) / 1000)), MAX_RETRY_AFTER_SECONDS);
 }

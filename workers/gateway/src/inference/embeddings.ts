@@ -4,6 +4,9 @@ import type { Attempt } from "../byok/targets.ts";
 import type { Env } from "../env.ts";
 import { attemptUpstream } from "./call-upstream.ts";
 import { type Committed, type FailoverOptions, firstAnswering } from "./failover.ts";
+import { attemptsThatFit, embeddingsInputSizes, largestInput } from "./prompt-size.ts";
+import { invalidAnswer, parseAnswer } from "./read-completion.ts";
+import { TranslationFault } from "./translation-fault.ts";
 
 /**
  * The planned endpoints tried in order until one answers with valid embeddings,
@@ -18,7 +21,10 @@ export async function firstEmbeddingEndpoint(
   options: Omit<FailoverOptions, "stream">,
 ): Promise<Committed & { parsed: ParsedEmbeddings }> {
   let parsed: ParsedEmbeddings | undefined;
-  const committed = await firstAnswering(env, plan, options, (adapter, target) => {
+  // An endpoint whose context an input certainly exceeds is not tried (nor reserved for).
+  const largest = largestInput(embeddingsInputSizes(request));
+  const fitting = attemptsThatFit(plan, largest.minTokens, largest.what);
+  const committed = await firstAnswering(env, fitting, options, (adapter, target) => {
     const embeddings = adapter.embeddings;
     if (!embeddings) return null;
     return attemptUpstream(
@@ -26,12 +32,14 @@ export async function firstEmbeddingEndpoint(
         build: () => embeddings.buildRequest(request, target),
         parseError: adapter.parseError,
         accept: async (response) => {
+          const body = parseAnswer(await response.text()); // a read that throws is the connection's: attemptUpstream classifies it
+          if (!body.ok) return body;
           try {
-            parsed = embeddings.parseResponse(await response.json());
+            parsed = embeddings.parseResponse(body.value);
             return { ok: true, response };
           } catch (e) {
-            const reason = e instanceof MalformedUpstreamResponse ? e.message : "the answer is not valid JSON";
-            return { ok: false, failure: { status: 502, message: `Provider sent an invalid answer: ${reason}`, retryable: true } };
+            if (e instanceof MalformedUpstreamResponse) return { ok: false, failure: invalidAnswer(e.message) };
+            throw new TranslationFault(e);
           }
         },
       },

@@ -6,7 +6,9 @@ import type { Attempt } from "../byok/targets.ts";
 import type { Env } from "../env.ts";
 import { callUpstream, type UpstreamResult } from "./call-upstream.ts";
 import type { StreamStart } from "./first-event.ts";
+import { attemptsThatFit, chatPromptSize } from "./prompt-size.ts";
 import { redactingSecret } from "./redact-secrets.ts";
+import { GATEWAY_FAULT_STATUS } from "./translation-fault.ts";
 import { resolveTarget } from "./targets.ts";
 
 /** One endpoint tried for a request: listed in error metadata, the response header and the generation record. */
@@ -51,11 +53,14 @@ export interface FailoverOptions {
  * 5xx, 429, timeouts and connection errors (no upstream status) mark an endpoint
  * unhealthy; a rejected key or model does not, and neither does anything that
  * happens on a workspace's own key (its rate limit, its auth say nothing about the provider).
+ * Nor does anything the request or the gateway caused: a request a format cannot carry (400)
+ * or a gateway bug in translating it or the answer (500; an upstream's own 500 is a 502 here).
  */
 export function countsAgainstHealth(failure: UpstreamFailure, planned: Attempt): boolean {
   if (planned.byok) return false;
+  if (failure.upstreamStatus === undefined) return failure.status === 408 || failure.status === 429 || (failure.status >= 500 && failure.status !== GATEWAY_FAULT_STATUS);
   const status = failure.upstreamStatus;
-  return status === undefined || status === 408 || status === 429 || status >= 500;
+  return status === 408 || status === 429 || status >= 500;
 }
 
 /**
@@ -65,7 +70,9 @@ export function countsAgainstHealth(failure: UpstreamFailure, planned: Attempt):
  * (400, 413) or a client that went away ends the request at once.
  */
 export function firstAnsweringEndpoint(env: Env, plan: Attempt[], request: ChatCompletionRequest, options: FailoverOptions): Promise<Committed> {
-  return firstAnswering(env, plan, options, (adapter, target) =>
+  // An endpoint whose context the prompt certainly exceeds is not tried (nor reserved for).
+  const fitting = attemptsThatFit(plan, chatPromptSize(request).minTokens);
+  return firstAnswering(env, fitting, options, (adapter, target) =>
     callUpstream(adapter, request, target, options.stream, options.signal, options.firstByteTimeoutMs),
   );
 }

@@ -1,4 +1,5 @@
 import { badRequest, payloadTooLarge } from "@switchyard/schemas";
+import { assertJsonDepth } from "./json-depth.ts";
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -9,6 +10,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * Content-Length (HTTP framing stops it there) is read in one native call; a
  * chunked body is counted as it comes and refused as soon as it passes the
  * limit, without buffering the rest. The bytes are decoded once and parsed once.
+ * JSON nested deeper than MAX_JSON_DEPTH is a 400 naming its path.
  */
 export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
   const header = request.headers.get("content-length");
@@ -25,11 +27,14 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
     throw badRequest("Request body is not valid UTF-8");
   }
   if (!text.trim()) throw badRequest("Request body is empty: send a JSON object");
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     throw badRequest(`Request body is not valid JSON: ${e instanceof Error ? e.message : "parse error"}`);
   }
+  assertJsonDepth(value);
+  return value;
 }
 
 async function readCounted(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
