@@ -25,6 +25,7 @@ const keyFields = {
     .number()
     .nonnegative()
     .superRefine((usd, ctx) => {
+      if (!(usd >= 0)) return; // nonnegative() has said so (zod runs refinements after a failed check too)
       const problem = keyLimitProblem(parseUsdToNanos(usd));
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     })
