@@ -62,12 +62,27 @@ interface Tally {
   unexpected: number;
 }
 
+/**
+ * What wrangler dev's proxy answers when its fetch to the worker fails: it says
+ * "restarted" for any failed POST whose path is not "/" (ProxyWorker compares the
+ * request's full URL with the worker's base URL, so they never match), though no
+ * reload happened. Under load its hop to the worker loses a connection now and
+ * then ("Network connection lost.") before the worker sees the request: such a
+ * POST is sent again, up to DEV_PROXY_RETRIES times, and counted. A request that
+ * did reach the gateway and is sent again would be served twice, which the ledger
+ * check (served = success rows) catches; a real reload is caught by workerReloads.
+ */
+const DEV_PROXY_LOST = "Your worker restarted mid-request.";
+const DEV_PROXY_RETRIES = 3;
+
 export interface SoakReport {
   seconds: number;
   connections: number;
   sampleEveryMs: number;
   requests: number;
   requestsPerSecond: number;
+  /** POSTs wrangler dev's proxy lost before the worker saw them, sent again (see DEV_PROXY_LOST). */
+  devProxyRetries: number;
   kinds: Record<Kind, Tally>;
   /** Up to 20 examples of answers that were neither served nor an injected failure. */
   unexpected: string[];
@@ -86,7 +101,8 @@ export interface SoakReport {
     differences: number;
     ok: boolean;
   };
-  logs: { secretLines: string[]; unhandledErrors: string[]; requestLines: number };
+  /** workerReloads: wrangler dev reloaded the worker under the load ("Reloading local server"); a POST in flight then gets its 503. */
+  logs: { secretLines: string[]; unhandledErrors: string[]; requestLines: number; workerReloads: number };
   passed: boolean;
 }
 
@@ -132,10 +148,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     }, sampleEveryMs);
 
     let sequence = 0;
+    let devProxyRetries = 0;
     const loop = async (offset: number) => {
       for (let n = offset; Date.now() < deadline; n++) {
         const kind = MIX[n % MIX.length]!;
-        const outcome = await oneRequest(gateway.url, kind, sequence++);
+        const outcome = await oneRequest(gateway.url, kind, sequence++, () => devProxyRetries++);
         kinds[kind].sent++;
         if (outcome.result === "unexpected") {
           kinds[kind].unexpected++;
@@ -171,6 +188,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       secretLines: linesWithSecrets(lines),
       unhandledErrors: lines.filter((l) => /unhandled error|Uncaught|internal error/i.test(l)),
       requestLines: requestLinesIn(output),
+      workerReloads: lines.filter((l) => l.includes("Reloading local server")).length,
     };
     const memoryReport = memoryVerdict(heapMb, rssMb, MEMORY_GROWTH_LIMIT);
     latencies.sort((a, b) => a - b);
@@ -180,6 +198,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       sampleEveryMs,
       requests,
       requestsPerSecond: Math.round(requests / elapsed),
+      devProxyRetries,
       kinds,
       unexpected,
       latencyMs: { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) },
@@ -189,7 +208,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       passed: false,
     };
     report.passed =
-      Object.values(kinds).every((t) => t.unexpected === 0) && ledger.ok && memoryReport.flat && logs.secretLines.length === 0 && logs.unhandledErrors.length === 0;
+      Object.values(kinds).every((t) => t.unexpected === 0) && ledger.ok && memoryReport.flat && logs.secretLines.length === 0 && logs.unhandledErrors.length === 0 && logs.workerReloads === 0;
     return report;
   } finally {
     clearInterval(forget);
@@ -201,26 +220,40 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
 type Outcome = { result: "served" | "injected"; ms: number } | { result: "unexpected"; detail: string };
 
-/** Sends one request of the mix and classifies its answer. */
-async function oneRequest(url: string, kind: Kind, n: number): Promise<Outcome> {
+/** Sends one request of the mix (again if wrangler dev's proxy lost it, see DEV_PROXY_LOST) and classifies its answer. */
+async function oneRequest(url: string, kind: Kind, n: number, retried: () => void): Promise<Outcome> {
   const stream = kind === "stream" || kind === "stream-cut";
   const content = `soak ${kind} ${n}${DIRECTIVE[kind]}`;
   const started = performance.now();
-  let status: number;
-  let text: string;
-  try {
-    const res = await fetch(`${url}/api/v1/chat/completions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${SOAK_KEY}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "mock/echo", messages: [{ role: "user", content }], max_tokens: 32, stream }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    status = res.status;
-    text = await res.text();
-  } catch (error) {
-    return { result: "unexpected", detail: `no answer: ${error instanceof Error ? error.message : String(error)}` };
+  let status = 0;
+  let text = "";
+  for (let attempt = 0; attempt <= DEV_PROXY_RETRIES; attempt++) {
+    if (attempt > 0) retried();
+    try {
+      const res = await fetch(`${url}/api/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${SOAK_KEY}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "mock/echo", messages: [{ role: "user", content }], max_tokens: 32, stream }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      status = res.status;
+      text = await res.text();
+    } catch (error) {
+      return { result: "unexpected", detail: `no answer: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    if (!(status === 503 && text.startsWith(DEV_PROXY_LOST))) break;
   }
   const ms = performance.now() - started;
+  try {
+    return classify(kind, n, status, text, ms);
+  } catch {
+    // not the JSON or SSE the gateway answers with (wrangler dev's own 503 text, a proxy's HTML page): counted, never a crash
+    return { result: "unexpected", detail: `${status} not the gateway's JSON: ${text.slice(0, 200)}` };
+  }
+}
+
+/** Classifies one answer; throws on a body that is not the gateway's JSON or SSE. */
+function classify(kind: Kind, n: number, status: number, text: string, ms: number): Outcome {
   const expected = `Echo: soak ${kind} ${n}`;
   const bad = (why: string): Outcome => ({ result: "unexpected", detail: `${status} ${why}: ${text.slice(0, 200)}` });
 
@@ -308,13 +341,14 @@ export function formatReport(r: SoakReport): string {
   const rows = (Object.entries(r.kinds) as Array<[Kind, Tally]>).map(([k, t]) => `  ${k.padEnd(13)} sent ${String(t.sent).padStart(7)}  served ${String(t.served).padStart(7)}  injected ${String(t.injected).padStart(6)}  unexpected ${t.unexpected}`);
   return [
     `soak: ${r.seconds} s at ${r.connections} connections: ${r.requests} requests (${r.requestsPerSecond}/s), plain p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms`,
+    `  wrangler dev's proxy lost ${r.devProxyRetries} POSTs before the worker saw them (503 "${DEV_PROXY_LOST}" with no reload): sent again`,
     ...rows,
     ...r.unexpected.map((u) => `  unexpected: ${u}`),
     `memory, every ${r.sampleEveryMs / 1000} s after warm-up: JS heap after GC first third ${r.memory.heapFirstThirdMb} MB, last third ${r.memory.heapLastThirdMb} MB, ratio ${r.memory.ratio} (limit ${MEMORY_GROWTH_LIMIT}) → ${r.memory.flat ? "flat" : "GROWING"}`,
     `  heap samples (MB): ${r.memory.heapMb.join(" ")}`,
     `  workerd RSS (MB, not judged: includes wrangler dev's own growth): first third ${r.memory.rssFirstThirdMb}, last third ${r.memory.rssLastThirdMb}; samples ${r.memory.rssMb.join(" ")}`,
     `ledger: served ${r.ledger.servedByClient} = success rows ${r.ledger.successRows} = usage entries ${r.ledger.usageEntries}; failed ${r.ledger.failedByClient} = error rows ${r.ledger.errorRows}; spent ${r.ledger.spentNanos} = cost ${r.ledger.costOfServedNanos} nanos; ${r.ledger.accountsReconciled} accounts, ${r.ledger.differences} differences → ${r.ledger.ok ? "reconciles" : "DOES NOT RECONCILE"}`,
-    `logs: ${r.logs.requestLines} request lines, ${r.logs.secretLines.length} with a secret, ${r.logs.unhandledErrors.length} unhandled errors`,
+    `logs: ${r.logs.requestLines} request lines, ${r.logs.secretLines.length} with a secret, ${r.logs.unhandledErrors.length} unhandled errors, ${r.logs.workerReloads} worker reloads`,
     r.passed ? "PASSED" : "FAILED",
   ].join("\n");
 }

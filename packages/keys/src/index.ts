@@ -1,2 +1,3 @@
 export * from "./api-key.ts";
 export * from "./sha256.ts";
+export * from "./limit.ts";

@@ -3,9 +3,11 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { checkout } from "./checkout/route.ts";
 import type { AppEnv } from "./env.ts";
+import { capRequestBody } from "./lib/body-limit.ts";
 import { webhook } from "./webhook/route.ts";
 
 export const app = new Hono<AppEnv>()
+  .use(capRequestBody)
   .get("/health", (c) => c.json({ status: "ok" }))
   .route("/billing/checkout", checkout)
   .route("/billing/webhook", webhook);

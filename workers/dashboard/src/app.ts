@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { requireCsrfToken, sameOrigin } from "./auth/csrf.ts";
 import type { AppEnv } from "./env.ts";
+import { capRequestBody } from "./middleware/body-limit.ts";
 import { notFoundPage, onErrorPage } from "./middleware/error-pages.tsx";
 import { loadSession, requireUser } from "./middleware/session.ts";
 import { loadWorkspace, managersChange } from "./middleware/workspace.ts";
@@ -49,6 +50,7 @@ export const app = new Hono<AppEnv>()
         frameAncestors: ["'none'"],
       },
     }),
+    capRequestBody, // first: nothing reads a body (session, CSRF, forms) before the cap applies
   )
   .get("/health", (c) => c.json({ status: "ok" }))
   .route("/assets", assets)

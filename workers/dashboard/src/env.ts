@@ -12,7 +12,10 @@ export interface Env {
   STRIPE_SECRET_KEY?: string;
   /** "http://127.0.0.1:12111" in tests: a fake Stripe API. Unset = Stripe itself. */
   STRIPE_API_BASE?: string;
-  /** Secret, shared with the gateway: base64 of 32 bytes, encrypts BYOK provider keys (@switchyard/byok; _V2… for rotation). */
+  /**
+   * Secret, shared with the gateway: base64 of 32 bytes, encrypts BYOK provider keys (@switchyard/byok; _V2… for rotation).
+   * The sign-in device cookies' HMAC key is derived from it (HKDF, auth/device-cookie.ts); without it none is issued.
+   */
   BYOK_MASTER_KEY?: string;
 }
 

@@ -1,7 +1,6 @@
 import { purchaseBoundsFrom } from "@switchyard/fees";
-import { parseOrThrow, payloadTooLarge, upstreamError } from "@switchyard/schemas";
+import { parseOrThrow, upstreamError } from "@switchyard/schemas";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import Stripe from "stripe";
 import { z } from "zod";
 import { dashboardUser, purchasingAccount } from "../auth/dashboard-session.ts";
@@ -16,11 +15,8 @@ const checkoutRequest = z.object({
   amount_cents: z.number(),
 });
 
-/** POST /billing/checkout: the signed-in dashboard user starts a credit purchase. */
-/** A checkout request is two short fields; anything much bigger is refused as it arrives. */
-const MAX_CHECKOUT_BYTES = 16 * 1024;
-
-export const checkout = new Hono<AppEnv>().post("/", bodyLimit({ maxSize: MAX_CHECKOUT_BYTES, onError: () => { throw payloadTooLarge(MAX_CHECKOUT_BYTES); } }), async (c) => {
+/** POST /billing/checkout: the signed-in dashboard user starts a credit purchase (its body is capped in app.ts). */
+export const checkout = new Hono<AppEnv>().post("/", async (c) => {
   const userId = await dashboardUser(c, c.env.SESSION_COOKIE_NAME);
   const body = parseOrThrow(checkoutRequest, await readJson(c.req.raw));
   const accountId = await purchasingAccount(c.env.DB, userId, body.workspace_id);

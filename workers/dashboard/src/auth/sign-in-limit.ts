@@ -1,7 +1,8 @@
 import { signInAttempts } from "@switchyard/db";
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { sha256Hex } from "../lib/encoding.ts";
+import type { TrustedDevice } from "./device-cookie.ts";
 
 /** The window attempts are counted in; a subject past its limit waits until the window ends. */
 export const SIGN_IN_WINDOW_MS = 15 * 60_000;
@@ -9,6 +10,8 @@ export const SIGN_IN_WINDOW_MS = 15 * 60_000;
 export const MAX_ATTEMPTS_PER_EMAIL = 5;
 /** Failed attempts from one client address per window: trying many accounts (credential stuffing). */
 export const MAX_FAILURES_PER_ADDRESS = 30;
+/** Attempts per window from one trusted browser (a valid device cookie for the email): it has a limit of its own. */
+export const MAX_ATTEMPTS_PER_DEVICE = 5;
 
 /**
  * Limits password guessing at sign-in. Every attempt is counted *before* the
@@ -20,7 +23,10 @@ export const MAX_FAILURES_PER_ADDRESS = 30;
  *
  * Subjects are stored as SHA-256 hashes, not as the addresses typed.
  * The limit is temporary by design: someone who locks another person's email
- * out keeps them out only until the window ends.
+ * out keeps them out only until the window ends — and never out of a browser
+ * that signed in as them before: an attempt carrying a valid device cookie for
+ * the email (device-cookie.ts) is counted only against that cookie, not the
+ * email or the address, so a stranger's guesses cannot lock it out.
  */
 export interface SignInAttempt {
   /** Null: allowed. Otherwise the seconds until the subject's window ends. */
@@ -29,10 +35,11 @@ export interface SignInAttempt {
   succeeded(): Promise<void>;
 }
 
-export async function countSignInAttempt(db: Db, email: string, clientAddress: string | null, now = Date.now()): Promise<SignInAttempt> {
+export async function countSignInAttempt(db: Db, email: string, clientAddress: string | null, device: TrustedDevice | null, now = Date.now()): Promise<SignInAttempt> {
   const emailSubject = `email:${await sha256Hex(email)}`;
-  const addressSubject = clientAddress ? `address:${await sha256Hex(clientAddress)}` : null;
-  const limits: [string, number][] = [[emailSubject, MAX_ATTEMPTS_PER_EMAIL]];
+  const addressSubject = clientAddress && !device ? `address:${await sha256Hex(clientAddress)}` : null;
+  const deviceSubject = device ? `device:${await sha256Hex(device.id)}` : null;
+  const limits: [string, number][] = deviceSubject ? [[deviceSubject, MAX_ATTEMPTS_PER_DEVICE]] : [[emailSubject, MAX_ATTEMPTS_PER_EMAIL]];
   if (addressSubject) limits.push([addressSubject, MAX_FAILURES_PER_ADDRESS]);
 
   const queries = limits.map(([subject]) => countAttempt(db, subject, now));
@@ -47,7 +54,7 @@ export async function countSignInAttempt(db: Db, email: string, clientAddress: s
   return {
     retryAfterSeconds,
     async succeeded() {
-      const forget = db.delete(signInAttempts).where(eq(signInAttempts.subject, emailSubject));
+      const forget = db.delete(signInAttempts).where(inArray(signInAttempts.subject, deviceSubject ? [emailSubject, deviceSubject] : [emailSubject]));
       if (!addressSubject) {
         await forget;
         return;

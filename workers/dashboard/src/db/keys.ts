@@ -1,5 +1,6 @@
 import type { KeyKind, KeyRow, LimitReset } from "@switchyard/dashboards";
 import { apiKeys, generations } from "@switchyard/db";
+import { storedKeyLimitNanos } from "@switchyard/keys";
 import { and, desc, eq, gte, max, sum } from "drizzle-orm";
 import { randomId } from "../lib/encoding.ts";
 import type { Db } from "./client.ts";
@@ -26,7 +27,7 @@ export async function listKeys(db: Db, workspaceId: string, now = Date.now()): P
       name: k.name,
       kind: k.kind,
       prefix: k.prefix,
-      limitNanos: k.limitNanos,
+      limitNanos: shownLimit(k.limitNanos),
       limitReset: k.limitReset,
       disabled: k.disabled,
       lastUsedAt,
@@ -34,6 +35,12 @@ export async function listKeys(db: Db, workspaceId: string, now = Date.now()): P
       spend30dNanos: Number(u?.spend ?? 0),
     };
   });
+}
+
+/** A stored limit as an integer the page can format, whatever the row holds (an older limit past today's bound too). */
+function shownLimit(stored: number | null): number | null {
+  const nanos = storedKeyLimitNanos(stored);
+  return nanos === null ? null : Number(nanos);
 }
 
 export interface KeyFields {

@@ -2,8 +2,12 @@ import type { PageContext, Section } from "@switchyard/dashboards";
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 
-/** Success messages after a redirect, by code: the URL never carries free text into the page. */
-const NOTICES: Record<string, string> = {
+/**
+ * Success messages after a redirect, by code: the URL never carries free text into the page.
+ * A Map, not an object literal: `?notice=constructor` (or `__proto__`, `toString`) must find
+ * nothing, not one of Object's own properties.
+ */
+const NOTICES = new Map<string, string>(Object.entries({
   "signed-up": "Welcome to switchyard! Add credits, then create an API key.",
   "key-updated": "Key saved.",
   "key-disabled": "Key disabled. Requests with it are refused within 10 seconds.",
@@ -20,12 +24,12 @@ const NOTICES: Record<string, string> = {
   "payment-cancelled": "Payment cancelled: nothing was charged.",
   "payment-received": "Payment received. Your credits are added as soon as Stripe confirms it — reload in a moment.",
   "payment-credited": "Payment received: your credits have been added.",
-};
+}));
 
 export function pageContext(c: Context<AppEnv>, section: Section, error?: string): PageContext {
   const user = c.get("user")!;
   const ws = c.get("workspace");
-  const notice = NOTICES[c.req.query("notice") ?? ""];
+  const notice = NOTICES.get(c.req.query("notice") ?? "");
   return {
     user: { email: user.email },
     csrfToken: user.csrfToken,
@@ -43,6 +47,6 @@ export const backTo = (c: Context<AppEnv>, path: string, notice: string) =>
 
 /** A form's text field (absent or a file both read as ""). */
 export function field(body: Record<string, unknown>, name: string): string {
-  const value = body[name];
+  const value = Object.hasOwn(body, name) ? body[name] : undefined;
   return typeof value === "string" ? value.trim() : "";
 }

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { deleteCookie } from "hono/cookie";
 import { z } from "zod";
 import { formToken, PRE_SESSION_COOKIE } from "../auth/csrf.ts";
+import { rememberDevice, trustedDevice } from "../auth/device-cookie.ts";
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "../auth/password.ts";
 import { endSession, startSession } from "../auth/session.ts";
 import { countSignInAttempt } from "../auth/sign-in-limit.ts";
@@ -30,6 +31,7 @@ export const auth = new Hono<AppEnv>()
     if (await findUserByEmail(db, parsed.data.email)) return again("An account with this email already exists. Sign in instead.", 409);
     const { userId, workspaceId } = await createUserWithWorkspace(db, parsed.data.email, await hashPassword(parsed.data.password));
     await startSession(c, db, userId);
+    await rememberDevice(c, parsed.data.email);
     deleteCookie(c, PRE_SESSION_COOKIE, { path: "/", secure: true });
     return c.redirect(`/w/${workspaceId}?notice=signed-up`, 303);
   })
@@ -44,7 +46,8 @@ export const auth = new Hono<AppEnv>()
     const next = safeNext(field(body, "next") || "/");
     const db = dbOf(c.env.DB);
     // counted before the password is checked: concurrent guesses cannot get past the limit
-    const attempt = await countSignInAttempt(db, address, c.req.header("cf-connecting-ip") ?? null);
+    // (a browser that signed in as this email before is counted on its own, see device-cookie.ts)
+    const attempt = await countSignInAttempt(db, address, c.req.header("cf-connecting-ip") ?? null, await trustedDevice(c, address));
     if (attempt.retryAfterSeconds !== null) {
       const minutes = Math.ceil(attempt.retryAfterSeconds / 60);
       const error = `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
@@ -59,6 +62,7 @@ export const auth = new Hono<AppEnv>()
     }
     await attempt.succeeded();
     await startSession(c, db, user.id);
+    await rememberDevice(c, address);
     deleteCookie(c, PRE_SESSION_COOKIE, { path: "/", secure: true });
     return c.redirect(next, 303);
   })

@@ -3,7 +3,7 @@ import { type Context, Hono } from "hono";
 import { dbOf } from "../db/client.ts";
 import { deleteKey, insertKey, type KeyFields, listKeys, setKeyDisabled, updateKey } from "../db/keys.ts";
 import type { AppEnv } from "../env.ts";
-import { newApiKey } from "@switchyard/keys";
+import { keyLimitProblem, newApiKey } from "@switchyard/keys";
 import { parseUsdToNanos } from "../lib/money.ts";
 import { backTo, field, pageContext } from "../lib/page-context.ts";
 import { notFoundPage } from "../middleware/error-pages.tsx";
@@ -24,6 +24,8 @@ function readKeyFields(form: Form): KeyFields | string {
   if (form.limit) {
     limitNanos = parseUsdToNanos(form.limit);
     if (limitNanos === null) return "Enter the credit limit in dollars, like 25 or 25.50 — or leave it empty for no limit.";
+    const problem = keyLimitProblem(BigInt(limitNanos)); // the provisioning API's rule, so the API can always show the key
+    if (problem) return problem;
   }
   return { name: form.name, limitNanos, limitReset: form.reset as LimitReset };
 }

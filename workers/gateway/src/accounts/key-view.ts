@@ -1,5 +1,6 @@
 import { nanosToUsdNumber } from "@switchyard/catalog";
 import type { apiKeys } from "@switchyard/db";
+import { storedKeyLimitNanos } from "@switchyard/keys";
 import { type KeyUsage, usageInWindow } from "./key-usage.ts";
 
 type KeyRow = Pick<
@@ -32,11 +33,16 @@ export function keyView(key: KeyRow, usage: KeyUsage) {
   };
 }
 
-/** limit (USD or null), limit_remaining in the current reset window, limit_reset (null = never). */
+/**
+ * limit (USD or null), limit_remaining in the current reset window, limit_reset (null = never).
+ * In bigint: a limit stored before today's bound can be past a safe integer, and is shown as it is.
+ */
 export function limitFields(key: Pick<KeyRow, "limitNanos" | "limitReset">, usage: KeyUsage) {
+  const limit = storedKeyLimitNanos(key.limitNanos);
+  const remaining = limit === null ? null : limit - BigInt(usageInWindow(usage, key.limitReset));
   return {
-    limit: key.limitNanos === null ? null : usd(key.limitNanos),
-    limit_remaining: key.limitNanos === null ? null : usd(Math.max(0, key.limitNanos - usageInWindow(usage, key.limitReset))),
+    limit: limit === null ? null : usd(limit),
+    limit_remaining: remaining === null ? null : usd(remaining > 0n ? remaining : 0n),
     limit_reset: key.limitReset === "none" ? null : key.limitReset,
   };
 }

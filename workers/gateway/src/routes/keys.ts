@@ -9,7 +9,7 @@ import { MANAGEMENT, requireKey } from "../accounts/auth.ts";
 import { forgetKey } from "../accounts/key-cache.ts";
 import { keyUsageFields, NO_USAGE, spentBy } from "../accounts/key-usage.ts";
 import { keyView } from "../accounts/key-view.ts";
-import { newApiKey } from "@switchyard/keys";
+import { keyLimitProblem, newApiKey } from "@switchyard/keys";
 import type { AppEnv } from "../env.ts";
 import { randomId } from "../lib/ids.ts";
 import { now } from "../lib/clock.ts";
@@ -20,8 +20,16 @@ const PAGE_SIZE = 100;
 
 const keyFields = {
   name: z.string().trim().min(1).max(100),
-  /** USD; null = no limit. */
-  limit: z.number().nonnegative().max(1_000_000).nullable(),
+  /** USD; null = no limit. The bound is the one the dashboard applies too (@switchyard/keys). */
+  limit: z
+    .number()
+    .nonnegative()
+    .superRefine((usd, ctx) => {
+      if (!(usd >= 0)) return; // nonnegative() has said so (zod runs refinements after a failed check too)
+      const problem = keyLimitProblem(parseUsdToNanos(usd));
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .nullable(),
   /** null = the limit never resets. */
   limit_reset: z.enum(["daily", "weekly", "monthly"]).nullable(),
   /** ISO 8601 in UTC ("…Z"); null = never expires. */
