@@ -171,6 +171,8 @@ export const chatCompletionRequestSchema = z.object({
   parallel_tool_calls: z.boolean().optional(),
   response_format: responseFormatSchema.optional(),
   reasoning: reasoningRequestSchema.optional(),
+  /** OpenAI's cache routing hint: passed to OpenAI-format providers, ignored by the others. */
+  prompt_cache_key: z.string().optional(),
   // OpenRouter additions
   provider: providerPreferencesSchema.optional(),
   usage: z.object({ include: z.boolean().optional() }).optional(),
