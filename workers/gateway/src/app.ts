@@ -10,6 +10,7 @@ import { generation } from "./routes/generation.ts";
 import { currentKey } from "./routes/key.ts";
 import { keys } from "./routes/keys.ts";
 import { messages } from "./routes/messages.ts";
+import { responses } from "./routes/responses.ts";
 import { models } from "./routes/models.ts";
 
 export const app = new Hono<AppEnv>()
@@ -18,6 +19,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/v1/completions", completions)
   .route("/api/v1/embeddings", embeddings)
   .route("/api/v1/messages", messages)
+  .route("/api/v1/responses", responses)
   .route("/api/v1/models", models)
   .route("/api/v1/key", currentKey)
   .route("/api/v1/credits", credits)
