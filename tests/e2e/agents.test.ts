@@ -133,7 +133,7 @@ describe("a replayed agent session: ten tool turns with cache_control on the sys
     const turn = async () => {
       // Claude Code's pattern: a breakpoint on the system prompt and on the newest message
       const last = messages.at(-1)!;
-      const marked = messages.map((m) => (m === last && Array.isArray(m.content) ? { ...m, content: m.content.map((b, i, all) => (i === all.length - 1 ? { ...b, cache_control: { type: "ephemeral" as const } } : b)) } : m));
+      const marked = messages.map((m) => (m === last && Array.isArray(m.content) ? { ...m, content: m.content.map((b, i, all) => (i === all.length - 1 ? { ...b, cache_control: { type: "ephemeral" as const } } : b)) } : m)) as Anthropic.MessageParam[];
       const { data, response } = await anthropic.messages.create({ model: "mock/claude-echo", max_tokens: 4096, thinking, tools, system, messages: marked }).withResponse();
       providers.add(response.headers.get("x-switchyard-provider"));
       ids.push(data.id);
