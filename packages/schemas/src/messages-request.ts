@@ -40,8 +40,9 @@ export const messagesBlockSchema = openUnion({
 export type MessagesBlock = z.infer<typeof messagesBlockSchema>;
 export type MessagesToolResultBlock = z.infer<typeof toolResultBlock>;
 
+/** Newer clients (Claude Code, SDK ≥ 1.x) may send system turns inside `messages`, too. */
 const messagesMessage = z.object({
-  role: z.enum(["user", "assistant"]),
+  role: z.enum(["user", "assistant", "system"]),
   content: stringOrList(messagesBlockSchema),
 });
 export type MessagesMessage = z.infer<typeof messagesMessage>;

@@ -209,6 +209,20 @@ describe("POST /messages: auth, errors and tolerance", () => {
     expect(await balanceOf(tenant.accountId)).toBe(before);
   });
 
+  it("a system turn inside messages (as Claude Code sends it) is a system message, not a 400", async () => {
+    const res = await post({
+      model: "mock/claude-echo",
+      max_tokens: 100,
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "system", content: [{ type: "text", text: "be brief" }] },
+        { role: "user", content: "again" },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any).content).toEqual([{ type: "text", text: "Echo: again" }]);
+  });
+
   it("count_tokens answers {input_tokens} without calling a provider", async () => {
     const res = await call("/api/v1/messages/count_tokens", { method: "POST", json: { model: "mock/echo", messages: [{ role: "user", content: "x".repeat(400) }] }, headers: { "x-api-key": tenant.key } });
     expect(res.status).toBe(200);

@@ -61,6 +61,7 @@ const textPart = (b: { text: string; cache_control?: unknown }): Json => ({ type
 
 function chatMessagesOf(m: MessagesMessage, dropped: string[]): Json[] {
   if (typeof m.content === "string") return [{ role: m.role, content: m.content }];
+  if (m.role === "system") return [{ role: "system", content: m.content.flatMap((b) => (!isUnknownVariant(b) && b.type === "text" ? [textPart(b)] : [])) }];
   return m.role === "assistant" ? [assistantOf(m.content, dropped)] : userMessagesOf(m.content, dropped);
 }
 
