@@ -220,7 +220,7 @@ describe("POST /messages: auth, errors and tolerance", () => {
       ],
     });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as any).content).toEqual([{ type: "text", text: "Echo: again" }]);
+    expect(((await res.json()) as any).content).toEqual([{ type: "text", text: "Echo: hi again" }]); // the system turn is lifted into `system`; the user turns around it merge
   });
 
   it("count_tokens answers {input_tokens} without calling a provider", async () => {
