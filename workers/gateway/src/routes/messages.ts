@@ -7,6 +7,7 @@ import { anthropicErrorResponse } from "../front-doors/messages/errors.ts";
 import { chatFromMessages, conversationOf } from "../front-doors/messages/request.ts";
 import { messageFromChat } from "../front-doors/messages/response.ts";
 import { messagesStream } from "../front-doors/messages/stream.ts";
+import { preferWarmProvider, recordServed, stickyPrefix } from "../front-doors/sticky.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "../middleware/json-body.ts";
 
 /** Characters per token of the count_tokens estimate (the router's rule of thumb). */
@@ -22,8 +23,12 @@ const CHARS_PER_TOKEN = 4;
 export const messages = new Hono<AppEnv>()
   .post("/", async (c) => {
     const body = await readJsonBody(c.req.raw, Number(c.env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY_BYTES);
-    const { chat, dropped } = chatFromMessages(parseOrThrow(messagesRequestSchema, body));
+    const request = parseOrThrow(messagesRequestSchema, body);
+    const { chat, dropped } = chatFromMessages(request);
+    const prefix = await stickyPrefix(authorizationOf(c), [request.model, request.system, request.tools]);
+    preferWarmProvider(chat, prefix);
     const inner = await callChat(c, chat);
+    recordServed(prefix, inner.headers["x-switchyard-provider"]);
     const headers = { ...inner.headers, ...droppedHeader(dropped) };
     if (inner.streamed) {
       return new Response(inner.response.body!.pipeThrough(messagesStream()), {

@@ -1,11 +1,12 @@
 import { type ChatCompletion, parseOrThrow, responsesRequestSchema } from "@switchyard/schemas";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
-import { callChat, droppedHeader } from "../front-doors/inner-chat.ts";
+import { authorizationOf, callChat, droppedHeader } from "../front-doors/inner-chat.ts";
 import { openaiErrorResponse } from "../front-doors/responses/errors.ts";
 import { chatFromResponses } from "../front-doors/responses/request.ts";
 import { responseFromChat } from "../front-doors/responses/response.ts";
 import { responsesStream } from "../front-doors/responses/stream.ts";
+import { preferWarmProvider, recordServed, stickyPrefix } from "../front-doors/sticky.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "../middleware/json-body.ts";
 
 /** Says, on a request that asked for storage, that nothing was stored (the answer's `store` is false too). */
@@ -21,7 +22,10 @@ export const responses = new Hono<AppEnv>().post("/", async (c) => {
   const body = await readJsonBody(c.req.raw, Number(c.env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY_BYTES);
   const request = parseOrThrow(responsesRequestSchema, body);
   const { chat, dropped } = chatFromResponses(request);
+  const prefix = await stickyPrefix(authorizationOf(c), [request.model, request.instructions, request.tools, request.prompt_cache_key]);
+  preferWarmProvider(chat, prefix);
   const inner = await callChat(c, chat);
+  recordServed(prefix, inner.headers["x-switchyard-provider"]);
   const headers = { ...inner.headers, ...droppedHeader(dropped), ...(request.store === true ? STORE_NOTICE : {}) };
   if (inner.streamed) {
     return new Response(inner.response.body!.pipeThrough(responsesStream(request)), {
