@@ -92,6 +92,8 @@ export const responsesRequestSchema = z.object({
   previous_response_id: z.string().nullable().optional(),
   user: z.string().optional(),
   prompt_cache_key: z.string().optional(),
+  /** Accepted: reasoning items always carry what a stateless client must send back. */
+  include: z.array(z.string()).nullable().optional(),
   metadata: z.record(z.string(), z.unknown()).nullable().optional(),
   // OpenRouter's additions
   models: z.array(z.string().min(1)).min(1).optional(),

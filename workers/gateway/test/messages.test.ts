@@ -166,7 +166,7 @@ describe("POST /messages: auth, errors and tolerance", () => {
       { "x-api-key": tenant.key, "anthropic-version": "2023-06-01", "anthropic-beta": "interleaved-thinking-2025-05-14,context-1m-2025-08-07" },
     );
     expect(res.status).toBe(200);
-    expect(res.headers.get("x-switchyard-dropped")).toBe("block:search_result, tool:web_search");
+    expect(res.headers.get("x-switchyard-dropped")).toBe("block:search_result, tool:web_search, field:context_management, field:output_config");
   });
 
   it("every endpoint failing before the first content → the chat route's status, in Anthropic's shape (streamed too)", async () => {

@@ -139,10 +139,11 @@ describe("POST /responses: text streaming, reasoning, statelessness and toleranc
       include: ["reasoning.encrypted_content"],
       prompt_cache_key: "abc",
       text: { verbosity: "low" },
+      client_metadata: { session: "s1" },
       provider: { sort: "price" },
     });
     expect(res.status).toBe(200);
-    expect(res.headers.get("x-switchyard-dropped")).toBe("item:web_search_call, tool:web_search, tool:local_shell");
+    expect(res.headers.get("x-switchyard-dropped")).toBe("item:web_search_call, tool:web_search, tool:local_shell, field:client_metadata");
   });
 
   it("text.format json_schema answers JSON matching the schema", async () => {

@@ -64,3 +64,11 @@ export const DROPPED_HEADER = "x-switchyard-dropped";
 export function droppedHeader(dropped: string[]): Record<string, string> {
   return dropped.length ? { [DROPPED_HEADER]: [...new Set(dropped)].join(", ").slice(0, 1000) } : {};
 }
+
+/** Top-level fields of a request body its schema does not know: passed nowhere, so named as dropped. */
+export function unknownFields(body: unknown, known: object): string[] {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return [];
+  return Object.keys(body)
+    .filter((k) => !(k in known))
+    .map((k) => `field:${k.slice(0, 40)}`);
+}

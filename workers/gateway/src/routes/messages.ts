@@ -2,7 +2,7 @@ import { type ChatCompletion, countTokensRequestSchema, messagesRequestSchema, p
 import { Hono } from "hono";
 import { authenticate, INFERENCE } from "../accounts/auth.ts";
 import type { AppEnv } from "../env.ts";
-import { authorizationOf, callChat, droppedHeader } from "../front-doors/inner-chat.ts";
+import { authorizationOf, callChat, droppedHeader, unknownFields } from "../front-doors/inner-chat.ts";
 import { anthropicErrorResponse } from "../front-doors/messages/errors.ts";
 import { chatFromMessages, conversationOf } from "../front-doors/messages/request.ts";
 import { messageFromChat } from "../front-doors/messages/response.ts";
@@ -29,7 +29,7 @@ export const messages = new Hono<AppEnv>()
     preferWarmProvider(chat, prefix);
     const inner = await callChat(c, chat);
     recordServed(prefix, inner.headers["x-switchyard-provider"]);
-    const headers = { ...inner.headers, ...droppedHeader(dropped) };
+    const headers = { ...inner.headers, ...droppedHeader([...dropped, ...unknownFields(body, messagesRequestSchema.shape)]) };
     if (inner.streamed) {
       return new Response(inner.response.body!.pipeThrough(messagesStream()), {
         headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },

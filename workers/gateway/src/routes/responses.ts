@@ -1,7 +1,7 @@
 import { type ChatCompletion, parseOrThrow, responsesRequestSchema } from "@switchyard/schemas";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
-import { authorizationOf, callChat, droppedHeader } from "../front-doors/inner-chat.ts";
+import { authorizationOf, callChat, droppedHeader, unknownFields } from "../front-doors/inner-chat.ts";
 import { openaiErrorResponse } from "../front-doors/responses/errors.ts";
 import { chatFromResponses } from "../front-doors/responses/request.ts";
 import { responseFromChat } from "../front-doors/responses/response.ts";
@@ -26,7 +26,8 @@ export const responses = new Hono<AppEnv>().post("/", async (c) => {
   preferWarmProvider(chat, prefix);
   const inner = await callChat(c, chat);
   recordServed(prefix, inner.headers["x-switchyard-provider"]);
-  const headers = { ...inner.headers, ...droppedHeader(dropped), ...(request.store === true ? STORE_NOTICE : {}) };
+  const ignored = unknownFields(body, responsesRequestSchema.shape);
+  const headers = { ...inner.headers, ...droppedHeader([...dropped, ...ignored]), ...(request.store === true ? STORE_NOTICE : {}) };
   if (inner.streamed) {
     return new Response(inner.response.body!.pipeThrough(responsesStream(request)), {
       headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
