@@ -44,3 +44,22 @@ describe("chat completions on an Anthropic-format model", () => {
     expect(deltas.findIndex((d) => d.content)).toBeGreaterThan(signature);
   });
 });
+
+describe("reasoning on a Gemini-format model", () => {
+  it("reasoning asks for thought summaries: they come back as message.reasoning, streamed as delta.reasoning before the content", async () => {
+    const plain = (await (await post({ model: "mock/gemini-echo", reasoning: { effort: "low" }, messages: [{ role: "user", content: "ponder" }] })).json()) as any;
+    expect(plain.choices[0].message).toMatchObject({ content: "Echo: ponder", reasoning: expect.stringContaining("ponder") });
+    const res = await post({ model: "mock/gemini-echo", reasoning: { effort: "low" }, stream: true, messages: [{ role: "user", content: "ponder" }] });
+    const deltas = sseData(await res.text()).filter((d) => d !== "[DONE]").flatMap((d) => JSON.parse(d).choices.map((c: any) => c.delta));
+    expect(deltas.findIndex((d) => d.reasoning)).toBeLessThan(deltas.findIndex((d) => d.content));
+    const excluded = (await (await post({ model: "mock/gemini-echo", reasoning: { effort: "low", exclude: true }, messages: [{ role: "user", content: "ponder" }] })).json()) as any;
+    expect(excluded.choices[0].message).not.toHaveProperty("reasoning");
+  });
+
+  it("through /messages the thought summary is an (unsigned) thinking block", async () => {
+    const res = await call("/api/v1/messages", { method: "POST", key: tenant.key, json: { model: "mock/gemini-echo", max_tokens: 4096, thinking: { type: "enabled", budget_tokens: 1024 }, messages: [{ role: "user", content: "ponder" }] } });
+    const body = (await res.json()) as any;
+    expect(body.content.map((b: any) => b.type)).toEqual(["thinking", "text"]);
+    expect(body.content[0].signature).toBe("");
+  });
+});
