@@ -5,6 +5,7 @@
  */
 import { asMessages, contentText, priorToolCallCount } from "./messages.ts";
 import { sampleFromSchema, sampleObject } from "./schema-fill.ts";
+import { thoughtsAbout } from "./thinking.ts";
 import type { Answer, ChatMessage, ChatRequest, ToolCall } from "./types.ts";
 import { CHARS_PER_TOKEN, charTokens, countWords, wordPieces } from "./usage.ts";
 
@@ -21,6 +22,13 @@ export const LOREM_TEXT =
  * @param userText text of the last user message with directives already stripped
  */
 export function buildAnswer(request: ChatRequest, userText: string): Answer {
+  const answer = plainAnswer(request, userText);
+  if ((request.thinking as { type?: unknown } | undefined)?.type !== "enabled") return answer;
+  const last = asMessages(request.messages).at(-1);
+  return { ...answer, thinking: thoughtsAbout(userText, last?.role === "tool") };
+}
+
+function plainAnswer(request: ChatRequest, userText: string): Answer {
   const messages = asMessages(request.messages);
   const last = messages[messages.length - 1];
   const maxTokens = readMaxTokens(request);

@@ -30,6 +30,8 @@ export interface Dialect {
   /** The provider's own validation, run after faults; a Response rejects the request. */
   validate(native: NativeRequest, chat: ChatRequest): Response | undefined;
   wantsStream(chat: ChatRequest): boolean;
+  /** Prompt tokens this request reads from and writes to the mock's prompt cache, for formats that cache. */
+  promptCache?(native: NativeRequest, chat: ChatRequest): { cached: number; written: number };
   /** The complete (non-streamed) answer as JSON text. */
   renderBody(answer: Answer, usage: Usage, meta: CompletionMeta, scenario: MockScenario): string;
   planStream(answer: Answer, usage: Usage, meta: CompletionMeta, chat: ChatRequest, scenario: MockScenario): StreamPlan;

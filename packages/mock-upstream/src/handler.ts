@@ -79,6 +79,11 @@ async function serveChat(request: Request, options: MockOptions, dialect: Dialec
   }
   const invalid = dialect.validate(native, body);
   if (invalid) return invalid;
+  // The prompt cache answers unless a directive forces the counts.
+  if (dialect.promptCache && scenario.cached === undefined && scenario.cacheWrite === undefined) {
+    const { cached, written } = dialect.promptCache(native, body);
+    scenario = { ...scenario, ...(cached ? { cached } : {}), ...(written ? { cacheWrite: written } : {}) };
+  }
 
   return answerResponse({ dialect, body, messages, userText, raw, scenario, signal: request.signal, cutMode: options.cutMode });
 }

@@ -3,6 +3,9 @@ import { completionBody } from "./completion.ts";
 import { BAD_KEY_AUTH } from "./constants.ts";
 import type { Dialect } from "./dialect.ts";
 import { errorResponse } from "./errors.ts";
+import { asMessages } from "./messages.ts";
+import { prefixKey, useCache } from "./prompt-cache.ts";
+import { promptTokens } from "./usage.ts";
 import { planChatStream } from "./stream.ts";
 import type { ChatRequest } from "./types.ts";
 
@@ -35,6 +38,14 @@ export const openaiDialect: Dialect = {
     return undefined;
   },
   wantsStream: (chat) => chat.stream === true,
+  // OpenAI caches prefixes by itself; the mock does for requests that name a prompt_cache_key (so other tests see no cache).
+  promptCache({ body }) {
+    const messages = asMessages(body.messages);
+    if (typeof body.prompt_cache_key !== "string") return { cached: 0, written: 0 };
+    const head = { model: body.model, key: body.prompt_cache_key, tools: body.tools ?? null };
+    const prefixes = messages.map((_, j) => ({ key: prefixKey([head, messages.slice(0, j + 1)]), tokens: promptTokens(messages.slice(0, j + 1)), breakpoint: true }));
+    return { cached: useCache(prefixes, promptTokens(messages)).cached, written: 0 };
+  },
   renderBody: (answer, usage, meta, scenario) => JSON.stringify(completionBody(answer, usage, meta, scenario)),
   planStream(answer, usage, meta, chat, scenario) {
     const includeUsage = (chat.stream_options as { include_usage?: unknown } | null | undefined)?.include_usage === true;

@@ -93,6 +93,8 @@ export interface ChatRequest {
   max_tokens?: unknown;
   max_completion_tokens?: unknown;
   stop?: unknown;
+  /** Anthropic's extended thinking (`{type: "enabled", budget_tokens}`), read by the Anthropic dialect. */
+  thinking?: unknown;
   [key: string]: unknown;
 }
 
@@ -113,6 +115,8 @@ export interface Answer {
   finishReason: FinishReason;
   /** The stop sequence that ended a "stop" answer, if one did. */
   stopSequence?: string;
+  /** Extended thinking before the answer (Anthropic format, when the request enables it); counted as output. */
+  thinking?: string;
 }
 
 export interface Usage {

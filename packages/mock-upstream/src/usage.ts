@@ -8,10 +8,13 @@
  *                       as sent (directives included). Tool definitions are not counted.
  *   completion_tokens = text answers: number of whitespace-separated words;
  *                       JSON-mode content and tool-call arguments: ceil(characters / 4),
- *                       since JSON has too few spaces for a word count to mean anything.
+ *                       since JSON has too few spaces for a word count to mean anything;
+ *                       plus the words of an Anthropic thinking block, when there is one.
  *   total_tokens      = prompt_tokens + completion_tokens.
- *   cached_tokens     = the `cached` directive, capped at prompt_tokens (0 without it);
- *                       like OpenAI's, a part of prompt_tokens, not added to it.
+ *   cached_tokens     = the `cached` directive, capped at prompt_tokens; without it, what
+ *                       the prompt cache (prompt-cache.ts) served: Anthropic requests with
+ *                       cache_control, OpenAI requests with a prompt_cache_key; else 0.
+ *                       Like OpenAI's, a part of prompt_tokens, not added to it.
  *
  * max_tokens truncation uses the same units, so a truncated answer reports exactly max_tokens.
  */
@@ -55,9 +58,10 @@ export function promptTokens(messages: ChatMessage[]): number {
 }
 
 export function completionTokens(answer: Answer): number {
-  if (answer.kind === "tool") return charTokens(answer.toolCall?.function.arguments ?? "");
-  if (answer.kind === "json") return charTokens(answer.content ?? "");
-  return countWords(answer.content ?? "");
+  const thinking = answer.thinking ? countWords(answer.thinking) : 0;
+  if (answer.kind === "tool") return thinking + charTokens(answer.toolCall?.function.arguments ?? "");
+  if (answer.kind === "json") return thinking + charTokens(answer.content ?? "");
+  return thinking + countWords(answer.content ?? "");
 }
 
 /** The parts of a prompt the scenario reports as cache reads and writes: reads first, both within the prompt. */

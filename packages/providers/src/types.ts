@@ -1,5 +1,5 @@
 import type { ApiFormat } from "@switchyard/catalog";
-import type { AssistantMessage, ChatCompletionRequest, EmbeddingsRequest, FinishReason, ToolCallDelta } from "@switchyard/schemas";
+import type { AssistantMessage, ChatCompletionRequest, EmbeddingsRequest, FinishReason, ReasoningDetail, ToolCallDelta } from "@switchyard/schemas";
 
 /**
  * The narrow interface every provider adapter implements. An adapter is pure:
@@ -45,7 +45,8 @@ export interface ParsedCompletion {
 export type StreamEvent =
   | {
       type: "delta";
-      delta: { role?: "assistant"; content?: string; tool_calls?: ToolCallDelta[]; refusal?: string; reasoning?: string };
+      /** Passed to the client as it is (the gateway's stream does not look inside): reasoning_details carry thinking signatures. */
+      delta: { role?: "assistant"; content?: string; tool_calls?: ToolCallDelta[]; refusal?: string; reasoning?: string; reasoning_details?: ReasoningDetail[] };
       finishReason?: FinishReason | null;
       nativeFinishReason?: string | null;
     }

@@ -5,3 +5,4 @@ export * from "./auto.ts";
 export { checkPreferences, parseWorkspacePreferences, QUANTIZATIONS } from "./preferences.ts";
 export { type RouteCatalog, requestedModels } from "./models.ts";
 export { unitPrice, weightedShuffle } from "./order.ts";
+export { CACHE_WARM_MS, WarmCacheRoutes } from "./sticky.ts";

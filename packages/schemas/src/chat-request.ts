@@ -6,14 +6,24 @@ import { z } from "zod";
  * (zod strips them), so newer client libraries keep working.
  */
 
+/**
+ * Anthropic's prompt-cache breakpoint (also accepted by OpenRouter on chat completions):
+ * passed to providers that cache on it, dropped for the others. Unknown types and ttls
+ * pass as they are: a newer cache option must not fail a request.
+ */
+export const cacheControlSchema = z.object({ type: z.string(), ttl: z.string().optional() });
+export type CacheControl = z.infer<typeof cacheControlSchema>;
+const cacheControl = cacheControlSchema.optional();
+
 const imageUrlPart = z.object({
   type: z.literal("image_url"),
   image_url: z.object({
     url: z.string().min(1),
     detail: z.enum(["auto", "low", "high"]).optional(),
   }),
+  cache_control: cacheControl,
 });
-const textPart = z.object({ type: z.literal("text"), text: z.string() });
+const textPart = z.object({ type: z.literal("text"), text: z.string(), cache_control: cacheControl });
 const inputAudioPart = z.object({
   type: z.literal("input_audio"),
   input_audio: z.object({ data: z.string(), format: z.string() }),
@@ -36,12 +46,32 @@ export type ToolCall = z.infer<typeof toolCallSchema>;
 
 const systemMessage = z.object({ role: z.enum(["system", "developer"]), content, name: z.string().optional() });
 const userMessage = z.object({ role: z.literal("user"), content, name: z.string().optional() });
+/**
+ * A piece of a model's reasoning, in OpenRouter's `reasoning_details` shape: readable text
+ * (with the provider's signature when it signs it, as Anthropic does) or an opaque encrypted
+ * block (Anthropic's redacted_thinking). Sent back unchanged on the next turn, signed blocks
+ * keep a multi-turn tool session with thinking valid at Anthropic.
+ */
+export const reasoningDetailSchema = z.object({
+  type: z.string(),
+  text: z.string().optional(),
+  signature: z.string().nullable().optional(),
+  data: z.string().optional(),
+  summary: z.string().optional(),
+  format: z.string().optional(),
+  index: z.number().int().optional(),
+  id: z.string().nullable().optional(),
+});
+export type ReasoningDetail = z.infer<typeof reasoningDetailSchema>;
+
 const assistantMessage = z.object({
   role: z.literal("assistant"),
   content: content.nullable().optional(),
   name: z.string().optional(),
   tool_calls: z.array(toolCallSchema).optional(),
   refusal: z.string().nullable().optional(),
+  reasoning: z.string().nullable().optional(),
+  reasoning_details: z.array(reasoningDetailSchema).optional(),
 });
 const toolMessage = z.object({ role: z.literal("tool"), content, tool_call_id: z.string().min(1), name: z.string().optional() });
 
@@ -56,6 +86,7 @@ export const toolSchema = z.object({
     parameters: z.record(z.string(), z.unknown()).optional(),
     strict: z.boolean().nullable().optional(),
   }),
+  cache_control: cacheControl,
 });
 export type Tool = z.infer<typeof toolSchema>;
 
@@ -98,6 +129,19 @@ export const providerPreferencesSchema = z.object({
 });
 export type ProviderPreferences = z.infer<typeof providerPreferencesSchema>;
 
+/**
+ * OpenRouter's unified reasoning parameter: mapped to Anthropic's thinking budget, Gemini's
+ * thinkingConfig and OpenAI's reasoning_effort. `effort` is any string (newer levels pass);
+ * `max_tokens` is the budget where a provider takes one.
+ */
+export const reasoningRequestSchema = z.object({
+  effort: z.string().optional(),
+  max_tokens: z.number().int().positive().optional(),
+  exclude: z.boolean().optional(),
+  enabled: z.boolean().optional(),
+});
+export type ReasoningRequest = z.infer<typeof reasoningRequestSchema>;
+
 const stop = z.union([z.string(), z.array(z.string()).max(4)]);
 
 export const chatCompletionRequestSchema = z.object({
@@ -126,6 +170,9 @@ export const chatCompletionRequestSchema = z.object({
   tool_choice: toolChoiceSchema.optional(),
   parallel_tool_calls: z.boolean().optional(),
   response_format: responseFormatSchema.optional(),
+  reasoning: reasoningRequestSchema.optional(),
+  /** OpenAI's cache routing hint: passed to OpenAI-format providers, ignored by the others. */
+  prompt_cache_key: z.string().optional(),
   // OpenRouter additions
   provider: providerPreferencesSchema.optional(),
   usage: z.object({ include: z.boolean().optional() }).optional(),

@@ -1,4 +1,4 @@
-import type { ToolCall } from "./chat-request.ts";
+import type { ReasoningDetail, ToolCall } from "./chat-request.ts";
 
 /** OpenAI's response shapes, with OpenRouter's `provider` and `usage.cost` additions. */
 
@@ -22,6 +22,8 @@ export interface AssistantMessage {
   tool_calls?: ToolCall[];
   /** The model's reasoning, when its provider returns it (OpenRouter's field). */
   reasoning?: string | null;
+  /** Signed or encrypted reasoning blocks (Anthropic thinking), to send back on the next turn. */
+  reasoning_details?: ReasoningDetail[];
 }
 
 export interface ChatCompletion {
@@ -57,7 +59,7 @@ export interface ChatCompletionChunk {
   system_fingerprint?: string | null;
   choices: Array<{
     index: number;
-    delta: { role?: "assistant"; content?: string | null; tool_calls?: ToolCallDelta[]; refusal?: string | null; reasoning?: string | null };
+    delta: { role?: "assistant"; content?: string | null; tool_calls?: ToolCallDelta[]; refusal?: string | null; reasoning?: string | null; reasoning_details?: ReasoningDetail[] };
     finish_reason: FinishReason | null;
     native_finish_reason?: string | null;
     logprobs?: unknown;

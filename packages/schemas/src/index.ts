@@ -4,3 +4,6 @@ export * from "./chat-response.ts";
 export * from "./validation.ts";
 export * from "./embeddings.ts";
 export * from "./completion-request.ts";
+export * from "./open-union.ts";
+export * from "./messages-request.ts";
+export * from "./responses-request.ts";

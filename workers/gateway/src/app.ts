@@ -9,6 +9,8 @@ import { embeddings } from "./routes/embeddings.ts";
 import { generation } from "./routes/generation.ts";
 import { currentKey } from "./routes/key.ts";
 import { keys } from "./routes/keys.ts";
+import { messages } from "./routes/messages.ts";
+import { responses } from "./routes/responses.ts";
 import { models } from "./routes/models.ts";
 
 export const app = new Hono<AppEnv>()
@@ -16,6 +18,8 @@ export const app = new Hono<AppEnv>()
   .route("/api/v1/chat/completions", chatCompletions)
   .route("/api/v1/completions", completions)
   .route("/api/v1/embeddings", embeddings)
+  .route("/api/v1/messages", messages)
+  .route("/api/v1/responses", responses)
   .route("/api/v1/models", models)
   .route("/api/v1/key", currentKey)
   .route("/api/v1/credits", credits)

@@ -1,6 +1,10 @@
 /** Anthropic's Messages API (`POST …/messages`), with its `x-api-key` and `anthropic-version` headers. */
 import type { Dialect } from "../dialect.ts";
+import { promptTokens } from "../usage.ts";
+import { asMessages } from "../messages.ts";
+import { anthropicPromptCache } from "./cache.ts";
 import { anthropicErrorResponse } from "./errors.ts";
+import { thinkingProblem } from "./thinking-check.ts";
 import { messageBody, planMessageStream } from "./render.ts";
 import { chatFromAnthropic } from "./request.ts";
 
@@ -20,9 +24,11 @@ export const anthropicDialect: Dialect = {
     if (typeof body.max_tokens !== "number") return invalid("max_tokens: Field required");
     if (!Array.isArray(body.messages)) return invalid("messages: Field required");
     if (body.messages.length === 0) return invalid("messages: at least one message is required");
-    return undefined;
+    const thinking = thinkingProblem(body);
+    return thinking ? invalid(thinking) : undefined;
   },
   wantsStream: (chat) => chat.stream === true,
+  promptCache: ({ body }, chat) => anthropicPromptCache(body, promptTokens(asMessages(chat.messages))),
   renderBody: messageBody,
   planStream: (answer, usage, meta, _chat, scenario) => planMessageStream(answer, usage, meta, scenario),
 };

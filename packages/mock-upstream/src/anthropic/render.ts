@@ -6,6 +6,7 @@
 import { type CompletionMeta, type StreamPlan, argumentPieces, contentPieces, withFaults } from "../stream.ts";
 import type { Answer, MockScenario, Usage } from "../types.ts";
 import { cacheSplit } from "../usage.ts";
+import { thinkingSignature } from "../thinking.ts";
 import { anthropicError } from "./errors.ts";
 
 const event = (type: string, data: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
@@ -35,11 +36,12 @@ function toolInput(args: string): unknown {
 }
 
 function contentBlocks(answer: Answer): Array<Record<string, unknown>> {
+  const thinking = answer.thinking ? [{ type: "thinking", thinking: answer.thinking, signature: thinkingSignature(answer.thinking) }] : [];
   if (answer.toolCall) {
     const call = answer.toolCall;
-    return [{ type: "tool_use", id: toolUseId(call.id), name: call.function.name, input: toolInput(call.function.arguments) }];
+    return [...thinking, { type: "tool_use", id: toolUseId(call.id), name: call.function.name, input: toolInput(call.function.arguments) }];
   }
-  return answer.content ? [{ type: "text", text: answer.content }] : [];
+  return [...thinking, ...(answer.content ? [{ type: "text", text: answer.content }] : [])];
 }
 
 /** Anthropic's input_tokens leaves out cache reads and writes; the three add up to the prompt. */
@@ -74,20 +76,28 @@ export function planMessageStream(answer: Answer, usage: Usage, meta: Completion
   ];
   const content: string[] = [];
   const call = answer.toolCall;
+  // A thinking block comes first, whole, before the ping: its deltas, then its signature.
+  const index = answer.thinking ? 1 : 0;
+  if (answer.thinking) {
+    head.push(event("content_block_start", { index: 0, content_block: { type: "thinking", thinking: "", signature: "" } }));
+    for (const thinking of contentPieces(answer.thinking)) head.push(event("content_block_delta", { index: 0, delta: { type: "thinking_delta", thinking } }));
+    head.push(event("content_block_delta", { index: 0, delta: { type: "signature_delta", signature: thinkingSignature(answer.thinking) } }));
+    head.push(event("content_block_stop", { index: 0 }));
+  }
   if (call) {
-    head.push(event("content_block_start", { index: 0, content_block: { type: "tool_use", id: toolUseId(call.id), name: call.function.name, input: {} } }));
+    head.push(event("content_block_start", { index, content_block: { type: "tool_use", id: toolUseId(call.id), name: call.function.name, input: {} } }));
     for (const partial_json of argumentPieces(call.function.arguments, scenario.chunks)) {
-      content.push(event("content_block_delta", { index: 0, delta: { type: "input_json_delta", partial_json } }));
+      content.push(event("content_block_delta", { index, delta: { type: "input_json_delta", partial_json } }));
     }
   } else if (answer.content) {
-    head.push(event("content_block_start", { index: 0, content_block: { type: "text", text: "" } }));
+    head.push(event("content_block_start", { index, content_block: { type: "text", text: "" } }));
     for (const text of contentPieces(answer.content, scenario.chunks)) {
-      content.push(event("content_block_delta", { index: 0, delta: { type: "text_delta", text } }));
+      content.push(event("content_block_delta", { index, delta: { type: "text_delta", text } }));
     }
   }
   head.push(event("ping", {}));
   const tail = [
-    ...(call || answer.content ? [event("content_block_stop", { index: 0 })] : []),
+    ...(call || answer.content ? [event("content_block_stop", { index })] : []),
     event("message_delta", { delta: { stop_reason: stopReason(answer), stop_sequence: answer.stopSequence ?? null }, usage: { output_tokens: usage.completion_tokens } }),
     event("message_stop", {}),
   ];

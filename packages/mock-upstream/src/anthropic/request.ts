@@ -60,6 +60,7 @@ export function chatFromAnthropic(body: Record<string, unknown>): ChatRequest {
     tool_choice: toolChoice(body.tool_choice as { type?: unknown; name?: unknown } | undefined),
     max_tokens: body.max_tokens,
     stop: body.stop_sequences,
+    thinking: body.thinking,
   };
 }
 

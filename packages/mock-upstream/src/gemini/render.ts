@@ -27,7 +27,14 @@ function usageMetadata(usage: Usage, candidates?: number) {
   };
 }
 
+/** A thought summary part (`thought: true`) before the answer, when the request asked for thoughts. */
+const thoughtParts = (answer: Answer): Array<Record<string, unknown>> => (answer.thinking ? [{ text: answer.thinking, thought: true }] : []);
+
 function parts(answer: Answer): Array<Record<string, unknown>> {
+  return [...thoughtParts(answer), ...answerParts(answer)];
+}
+
+function answerParts(answer: Answer): Array<Record<string, unknown>> {
   if (answer.toolCall) {
     const args = (() => {
       try {
@@ -76,6 +83,7 @@ export function planGenerateContentStream(answer: Answer, usage: Usage, meta: Co
     tail = [sse(responseBody(answer, usage, meta))];
   } else {
     let soFar = "";
+    if (answer.thinking) content.push(sse(responseBody(answer, usage, meta, thoughtParts(answer), 0, false)));
     for (const text of contentPieces(answer.content ?? "", scenario.chunks)) {
       soFar += text;
       content.push(sse(responseBody(answer, usage, meta, [{ text }], completionTokens({ ...answer, content: soFar }), false)));

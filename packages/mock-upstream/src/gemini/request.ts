@@ -69,6 +69,8 @@ export function chatFromGemini(body: Record<string, unknown>, model: string, str
     max_tokens: config.maxOutputTokens,
     stop: config.stopSequences,
     response_format: responseFormat,
+    // thought summaries asked for: the mock thinks first, as Gemini 2.5 does
+    thinking: (config.thinkingConfig as { includeThoughts?: unknown } | undefined)?.includeThoughts === true ? { type: "enabled" } : undefined,
   };
 }
 

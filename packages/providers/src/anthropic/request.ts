@@ -1,5 +1,6 @@
-import type { ChatCompletionRequest, ChatMessage, ContentPart, Tool, ToolChoice } from "@switchyard/schemas";
+import type { CacheControl, ChatCompletionRequest, ChatMessage, ContentPart, ReasoningDetail, Tool, ToolChoice } from "@switchyard/schemas";
 import { maxOutputTokens, parseDataUrl, partsOf, stopList, textOf, toolArguments } from "../shared/content.ts";
+import { ANTHROPIC_REASONING_FORMAT, MIN_THINKING_BUDGET, thinkingBudget, wantsReasoning } from "../shared/reasoning.ts";
 import { Turns } from "../shared/turns.ts";
 import { UntranslatableRequest } from "../shared/untranslatable.ts";
 import type { UpstreamRequest, UpstreamTarget } from "../types.ts";
@@ -16,20 +17,21 @@ type Block = Record<string, unknown>;
  * `system`, content parts and tool traffic as content blocks, consecutive turns of
  * one role merged (tool results for parallel calls must share one user turn).
  * Parameters the Messages API lacks (penalties, seed, logprobs, response_format)
- * are not sent.
+ * are not sent. `cache_control` on content parts and tools goes on the matching
+ * blocks; `reasoning` becomes a thinking budget, and signed reasoning_details on
+ * assistant turns go back as the thinking blocks they came from.
  */
 export function buildAnthropicRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): UpstreamRequest {
   const { system, messages } = translateMessages(req.messages);
-  const body: Record<string, unknown> = {
-    model: target.upstreamModel,
-    max_tokens: maxOutputTokens(req) ?? target.maxOutput ?? FALLBACK_MAX_TOKENS,
-    messages,
-  };
+  const maxTokens = maxOutputTokens(req) ?? target.maxOutput ?? FALLBACK_MAX_TOKENS;
+  const body: Record<string, unknown> = { model: target.upstreamModel, max_tokens: maxTokens, messages };
   if (system.length) body.system = system;
-  // Anthropic's temperature range is 0–1; OpenAI's is 0–2.
-  if (req.temperature !== undefined) body.temperature = Math.min(req.temperature, 1);
-  if (req.top_p !== undefined) body.top_p = req.top_p;
-  if (req.top_k !== undefined) body.top_k = req.top_k;
+  const thinking = thinkingOf(req, maxTokens);
+  if (thinking) body.thinking = thinking;
+  // Anthropic's temperature range is 0–1; OpenAI's is 0–2. Thinking allows neither temperature nor top_k.
+  if (req.temperature !== undefined && !thinking) body.temperature = Math.min(req.temperature, 1);
+  if (req.top_p !== undefined && (!thinking || req.top_p >= 0.95)) body.top_p = req.top_p;
+  if (req.top_k !== undefined && !thinking) body.top_k = req.top_k;
   const stop = stopList(req.stop);
   if (stop) body.stop_sequences = stop;
   if (req.user) body.metadata = { user_id: req.user };
@@ -56,20 +58,20 @@ function translateMessages(messages: ChatMessage[]): { system: Block[]; messages
   messages.forEach((m, i) => {
     switch (m.role) {
       case "system":
-      case "developer": {
-        const text = textOf(m.content);
-        if (text) system.push({ type: "text", text });
+      case "developer":
+        system.push(...textBlocks(m.content));
         break;
-      }
       case "user":
         push("user", partsOf(m.content).flatMap((part, j) => userBlock(part, `messages[${i}].content[${j}]`)));
         break;
       case "assistant":
         push("assistant", assistantBlocks(m, i));
         break;
-      case "tool":
-        push("user", [{ type: "tool_result", tool_use_id: m.tool_call_id, content: textOf(m.content) }]);
+      case "tool": {
+        const cache = cacheOf(m.content);
+        push("user", [{ type: "tool_result", tool_use_id: m.tool_call_id, content: textOf(m.content), ...cache }]);
         break;
+      }
     }
   });
   return { system, messages: turns.list.map((t) => ({ role: t.role, content: t.items })) };
@@ -79,12 +81,13 @@ function userBlock(part: ContentPart, where: string): Block[] {
   switch (part.type) {
     case "text":
       // Anthropic rejects empty text blocks.
-      return part.text ? [{ type: "text", text: part.text }] : [];
+      return part.text ? [{ type: "text", text: part.text, ...cacheField(part.cache_control) }] : [];
     case "image_url": {
       const url = part.image_url.url;
       const inline = parseDataUrl(url);
-      if (inline) return [{ type: "image", source: { type: "base64", media_type: inline.mediaType, data: inline.data } }];
-      if (/^https?:\/\//i.test(url)) return [{ type: "image", source: { type: "url", url } }];
+      const cache = cacheField(part.cache_control);
+      if (inline) return [{ type: "image", source: { type: "base64", media_type: inline.mediaType, data: inline.data }, ...cache }];
+      if (/^https?:\/\//i.test(url)) return [{ type: "image", source: { type: "url", url }, ...cache }];
       throw new UntranslatableRequest(`${where}: an image must be an http(s) URL or a base64 data URL`);
     }
     case "file": {
@@ -100,9 +103,8 @@ function userBlock(part: ContentPart, where: string): Block[] {
 }
 
 function assistantBlocks(m: Extract<ChatMessage, { role: "assistant" }>, i: number): Block[] {
-  const blocks: Block[] = [];
-  const text = textOf(m.content);
-  if (text) blocks.push({ type: "text", text });
+  const blocks: Block[] = (m.reasoning_details ?? []).flatMap(thinkingBlock);
+  blocks.push(...textBlocks(m.content));
   m.tool_calls?.forEach((call, j) => {
     blocks.push({
       type: "tool_use",
@@ -120,7 +122,42 @@ function anthropicTool(tool: Tool): Block {
     ...(tool.function.description ? { description: tool.function.description } : {}),
     // Anthropic requires an object schema; OpenAI allows leaving parameters out.
     input_schema: { type: "object", ...(tool.function.parameters ?? {}) },
+    ...cacheField(tool.cache_control),
   };
+}
+
+/** Text content as text blocks, each part's cache breakpoint kept (a plain string is one block). */
+function textBlocks(content: ChatMessage["content"] | null | undefined): Block[] {
+  if (typeof content === "string") return content ? [{ type: "text", text: content }] : [];
+  return (content ?? []).flatMap((p) => (p.type === "text" && p.text ? [{ type: "text", text: p.text, ...cacheField(p.cache_control) }] : []));
+}
+
+const cacheField = (cache: CacheControl | undefined): Block => (cache ? { cache_control: cache } : {});
+
+/** The breakpoint of content made into one block (a tool result): the last one any part carries. */
+function cacheOf(content: ChatMessage["content"] | null | undefined): Block {
+  if (!Array.isArray(content)) return {};
+  const marked = content.filter((p) => "cache_control" in p && p.cache_control).at(-1);
+  return marked && "cache_control" in marked ? cacheField(marked.cache_control) : {};
+}
+
+/**
+ * A reasoning detail as the thinking block it came from. Only Anthropic's own, signed blocks
+ * go back: Anthropic rejects a thinking block without a valid signature, and reasoning from
+ * other providers (unsigned, or signed by them) means nothing to it.
+ */
+function thinkingBlock(detail: ReasoningDetail): Block[] {
+  if (detail.format && detail.format !== ANTHROPIC_REASONING_FORMAT) return [];
+  if (detail.type === "reasoning.text" && detail.signature) return [{ type: "thinking", thinking: detail.text ?? "", signature: detail.signature }];
+  if (detail.type === "reasoning.encrypted" && detail.data) return [{ type: "redacted_thinking", data: detail.data }];
+  return [];
+}
+
+/** `reasoning` as a thinking budget, which must stay under max_tokens (no room: no thinking). */
+function thinkingOf(req: ChatCompletionRequest, maxTokens: number): Block | undefined {
+  if (!wantsReasoning(req.reasoning)) return undefined;
+  const budget = Math.min(thinkingBudget(req.reasoning, maxTokens), maxTokens - 1);
+  return budget >= MIN_THINKING_BUDGET ? { type: "enabled", budget_tokens: budget } : undefined;
 }
 
 function anthropicToolChoice(choice: ToolChoice | undefined, parallel: boolean | undefined): Block | undefined {

@@ -1,5 +1,6 @@
-import type { AssistantMessage, FinishReason, ToolCall } from "@switchyard/schemas";
+import type { AssistantMessage, FinishReason, ReasoningDetail, ToolCall } from "@switchyard/schemas";
 import { MalformedUpstreamResponse } from "../openai/response.ts";
+import { ANTHROPIC_REASONING_FORMAT } from "../shared/reasoning.ts";
 import type { ParsedCompletion, TokenUsage } from "../types.ts";
 
 /** The `usage` object of a Message (and, cumulatively, of its stream events). */
@@ -16,6 +17,9 @@ interface AnthropicBlock {
   id?: string;
   name?: string;
   input?: unknown;
+  thinking?: string;
+  signature?: string;
+  data?: string;
 }
 
 /** Why Claude stopped, in OpenAI's terms. */
@@ -58,19 +62,32 @@ export function parseAnthropicCompletion(body: unknown): ParsedCompletion {
     throw new MalformedUpstreamResponse("upstream answer has no content blocks");
   }
   let text = "";
+  let reasoning = "";
   const toolCalls: ToolCall[] = [];
-  for (const block of msg.content as AnthropicBlock[]) {
+  const details: ReasoningDetail[] = [];
+  (msg.content as AnthropicBlock[]).forEach((block, index) => {
     if (block?.type === "text" && typeof block.text === "string") text += block.text;
     else if (block?.type === "tool_use" && block.id && block.name) {
       toolCalls.push({ id: block.id, type: "function", function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+    } else if (block?.type === "thinking" || block?.type === "redacted_thinking") {
+      const detail = reasoningDetailOf(block, index);
+      reasoning += detail.text ?? "";
+      details.push(detail);
     }
-    // thinking / redacted_thinking blocks are not part of OpenAI's message
-  }
+  });
   const message: AssistantMessage = {
     role: "assistant",
     content: text === "" && toolCalls.length ? null : text,
     ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+    ...(reasoning ? { reasoning } : {}),
+    ...(details.length ? { reasoning_details: details } : {}),
   };
   const native = typeof msg.stop_reason === "string" ? msg.stop_reason : null;
   return { message, finishReason: anthropicFinishReason(native), nativeFinishReason: native, usage: anthropicUsage(msg.usage) };
+}
+
+/** A thinking block as OpenRouter's reasoning detail: its text and signature, or a redacted block's data. */
+export function reasoningDetailOf(block: { type?: string; thinking?: string; signature?: string; data?: string }, index: number): ReasoningDetail {
+  if (block.type === "redacted_thinking") return { type: "reasoning.encrypted", data: block.data ?? "", format: ANTHROPIC_REASONING_FORMAT, index };
+  return { type: "reasoning.text", text: block.thinking ?? "", signature: block.signature ?? null, format: ANTHROPIC_REASONING_FORMAT, index };
 }

@@ -1,13 +1,14 @@
 import type { SseEvent, StreamEvent, StreamParser } from "../types.ts";
 import { anthropicStreamFailure } from "./errors.ts";
-import { type AnthropicUsage, anthropicFinishReason, anthropicUsage } from "./response.ts";
+import { ANTHROPIC_REASONING_FORMAT } from "../shared/reasoning.ts";
+import { type AnthropicUsage, anthropicFinishReason, anthropicUsage, reasoningDetailOf } from "./response.ts";
 
 interface AnthropicEvent {
   type?: string;
   index?: number;
   message?: { usage?: AnthropicUsage };
-  content_block?: { type?: string; id?: string; name?: string; text?: string };
-  delta?: { type?: string; text?: string; partial_json?: string; stop_reason?: string | null };
+  content_block?: { type?: string; id?: string; name?: string; text?: string; thinking?: string; signature?: string; data?: string };
+  delta?: { type?: string; text?: string; partial_json?: string; thinking?: string; signature?: string; stop_reason?: string | null };
   usage?: AnthropicUsage;
   error?: { type?: string; message?: string };
 }
@@ -17,7 +18,9 @@ type Delta = Extract<StreamEvent, { type: "delta" }>;
 /**
  * Messages API events → stream events. Content block indices count every block
  * (text, thinking, tool_use); OpenAI numbers tool calls alone, so tool blocks are
- * renumbered. Usage accumulates from message_start and message_delta and is
+ * renumbered. Thinking streams as delta.reasoning plus OpenRouter's reasoning_details
+ * (text pieces, then the block's signature, under the block's index); a redacted
+ * block arrives whole as an encrypted detail. Usage accumulates from message_start and message_delta and is
  * reported once, at message_stop, which is the only sign the stream is complete.
  */
 export function createAnthropicStreamParser(): StreamParser {
@@ -25,6 +28,8 @@ export function createAnthropicStreamParser(): StreamParser {
   const toolIndexOfBlock = new Map<number, number>();
 
   const delta = (d: Delta["delta"], extra: Partial<Delta> = {}): StreamEvent => ({ type: "delta", delta: d, ...extra });
+  const thinkingDelta = (text: string, index: number): StreamEvent =>
+    delta({ reasoning: text, reasoning_details: [{ type: "reasoning.text", text, format: ANTHROPIC_REASONING_FORMAT, index }] });
 
   return {
     push(event: SseEvent): StreamEvent[] {
@@ -45,6 +50,8 @@ export function createAnthropicStreamParser(): StreamParser {
             toolIndexOfBlock.set(data.index, index);
             return [delta({ tool_calls: [{ index, id: block.id, type: "function", function: { name: block.name, arguments: "" } }] })];
           }
+          if (block?.type === "redacted_thinking") return [delta({ reasoning_details: [reasoningDetailOf(block, data.index ?? 0)] })];
+          if (block?.type === "thinking" && block.thinking) return [thinkingDelta(block.thinking, data.index ?? 0)];
           return block?.type === "text" && block.text ? [delta({ content: block.text })] : [];
         }
         case "content_block_delta": {
@@ -54,7 +61,12 @@ export function createAnthropicStreamParser(): StreamParser {
           if (d?.type === "input_json_delta" && d.partial_json && index !== undefined) {
             return [delta({ tool_calls: [{ index, function: { arguments: d.partial_json } }] })];
           }
-          return []; // thinking and signature deltas have no OpenAI counterpart
+          if (d?.type === "thinking_delta" && d.thinking) return [thinkingDelta(d.thinking, data.index ?? 0)];
+          if (d?.type === "signature_delta" && d.signature) {
+            const detail = { type: "reasoning.text", signature: d.signature, format: ANTHROPIC_REASONING_FORMAT, index: data.index ?? 0 };
+            return [delta({ reasoning_details: [detail] })];
+          }
+          return [];
         }
         case "message_delta": {
           usage = mergeUsage(usage, data.usage);

@@ -1,6 +1,7 @@
 import type { ChatCompletionRequest, ChatMessage, ContentPart, ResponseFormat, ToolChoice } from "@switchyard/schemas";
 import { maxOutputTokens, mediaTypeFromUrl, parseDataUrl, partsOf, stopList, textOf, toolArguments } from "../shared/content.ts";
 import { Turns } from "../shared/turns.ts";
+import { thinkingBudget, wantsReasoning } from "../shared/reasoning.ts";
 import { UntranslatableRequest } from "../shared/untranslatable.ts";
 import type { UpstreamRequest, UpstreamTarget } from "../types.ts";
 import { toGeminiParameters, toGeminiSchema } from "./schema.ts";
@@ -128,6 +129,12 @@ function generationConfigOf(req: ChatCompletionRequest): Record<string, unknown>
   if (req.presence_penalty !== undefined) config.presencePenalty = req.presence_penalty;
   if (req.frequency_penalty !== undefined) config.frequencyPenalty = req.frequency_penalty;
   Object.assign(config, jsonMode(req.response_format));
+  // reasoning: a thinking budget, with thought summaries unless the client excludes them; effort "none" turns thinking off
+  const reasoning = req.reasoning;
+  if (reasoning?.effort === "none") config.thinkingConfig = { thinkingBudget: 0 };
+  else if (wantsReasoning(reasoning)) {
+    config.thinkingConfig = { thinkingBudget: thinkingBudget(reasoning, max ?? 8192), includeThoughts: reasoning.exclude !== true };
+  }
   return config;
 }
 

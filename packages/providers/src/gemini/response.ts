@@ -72,15 +72,23 @@ export function geminiToolCall(call: NonNullable<GeminiPart["functionCall"]>, re
   };
 }
 
-/** Answer text (thought summaries left out) and function calls of a candidate's parts. */
-export function readParts(parts: GeminiPart[] | undefined, responseId: string | undefined, firstToolIndex = 0): { text: string; toolCalls: ToolCall[] } {
+/** Answer text, thought summaries (the reasoning) and function calls of a candidate's parts. */
+export function readParts(
+  parts: GeminiPart[] | undefined,
+  responseId: string | undefined,
+  firstToolIndex = 0,
+): { text: string; reasoning: string; toolCalls: ToolCall[] } {
   let text = "";
+  let reasoning = "";
   const toolCalls: ToolCall[] = [];
   for (const part of parts ?? []) {
-    if (typeof part.text === "string" && !part.thought) text += part.text;
+    if (typeof part.text === "string") {
+      if (part.thought) reasoning += part.text;
+      else text += part.text;
+    }
     if (part.functionCall) toolCalls.push(geminiToolCall(part.functionCall, responseId, firstToolIndex + toolCalls.length));
   }
-  return { text, toolCalls };
+  return { text, reasoning, toolCalls };
 }
 
 export function parseGeminiCompletion(body: unknown): ParsedCompletion {
@@ -93,11 +101,12 @@ export function parseGeminiCompletion(body: unknown): ParsedCompletion {
     if (!blocked) throw new MalformedUpstreamResponse("upstream answer has no candidates");
     return { message: { role: "assistant", content: null, refusal: blockedPromptRefusal(blocked) }, finishReason: "content_filter", nativeFinishReason: blocked, usage };
   }
-  const { text, toolCalls } = readParts(candidate.content?.parts, res.responseId);
+  const { text, reasoning, toolCalls } = readParts(candidate.content?.parts, res.responseId);
   const message: AssistantMessage = {
     role: "assistant",
     content: text === "" && toolCalls.length ? null : text,
     ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+    ...(reasoning ? { reasoning } : {}),
   };
   const native = candidate.finishReason ?? null;
   return { message, finishReason: geminiFinishReason(candidate.finishReason, toolCalls.length > 0), nativeFinishReason: native, usage };

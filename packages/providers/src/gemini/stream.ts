@@ -37,7 +37,8 @@ export function createGeminiStreamParser(): StreamParser {
         return end([{ type: "delta", delta: { ...delta, refusal: blockedPromptRefusal(blocked) }, finishReason: "content_filter", nativeFinishReason: blocked }]);
       }
 
-      const { text, toolCalls } = readParts(candidate.content?.parts, chunk.responseId, toolCount);
+      const { text, reasoning, toolCalls } = readParts(candidate.content?.parts, chunk.responseId, toolCount);
+      if (reasoning) delta.reasoning = reasoning;
       if (text) delta.content = text;
       if (toolCalls.length) {
         delta.tool_calls = toolCalls.map((call, i) => ({ index: toolCount + i, ...call }));

@@ -1,23 +1,36 @@
-import { clip, GatewayError } from "@switchyard/schemas";
+import { clip, type ErrorBody, GatewayError } from "@switchyard/schemas";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 
+/** Any error as what the client is told: status, OpenRouter's body, headers. */
+export interface ErrorParts {
+  status: number;
+  body: ErrorBody;
+  headers: Record<string, string>;
+}
+
 /**
- * Every error leaves as OpenRouter's JSON shape. Unexpected errors are logged
- * by name and message only (never the request, which may hold keys or prompts).
+ * Every error leaves as OpenRouter's JSON shape (the Anthropic and Responses front doors
+ * re-shape the same parts). Unexpected errors are logged by name and message only (never
+ * the request, which may hold keys or prompts).
  */
-export function errorResponse(err: unknown, c: Context): Response {
+export function errorParts(err: unknown): ErrorParts {
   if (err instanceof GatewayError) {
     // A provider's Retry-After (all endpoints rate limited) is passed on as the header clients honour, too.
     const retryAfter = err.metadata?.retry_after_seconds;
-    const headers = typeof retryAfter === "number" ? { "retry-after": String(Math.ceil(retryAfter)) } : undefined;
-    return c.json(err.toBody(), err.status as 400, headers);
+    const headers: Record<string, string> = typeof retryAfter === "number" ? { "retry-after": String(Math.ceil(retryAfter)) } : {};
+    return { status: err.status, body: err.toBody(), headers };
   }
   if (err instanceof HTTPException) {
-    return c.json({ error: { code: err.status, message: err.message || "Request rejected" } }, err.status);
+    return { status: err.status, body: { error: { code: err.status, message: err.message || "Request rejected" } }, headers: {} };
   }
   console.error("unhandled error", err instanceof Error ? `${err.name}: ${err.message}` : "non-error thrown");
-  return c.json({ error: { code: 500, message: "Internal error" } }, 500);
+  return { status: 500, body: { error: { code: 500, message: "Internal error" } }, headers: {} };
+}
+
+export function errorResponse(err: unknown, c: Context): Response {
+  const { status, body, headers } = errorParts(err);
+  return c.json(body, status as 400, headers);
 }
 
 export function notFoundResponse(c: Context): Response {
