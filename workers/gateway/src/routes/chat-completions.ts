@@ -13,6 +13,7 @@ import { streamResponse } from "../inference/stream.ts";
 import { newGenerationId } from "../lib/ids.ts";
 import { applyFreeTierLimits } from "../routing/free-tier.ts";
 import { healthReporter, planRequest } from "../routing/plan-request.ts";
+import { recordOutcome } from "../health/record-outcome.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "../middleware/json-body.ts";
 
 const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 30_000;
@@ -41,7 +42,7 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
   // settle once the answer has ended (after the response, never before it): the spend object
   // debits the real cost and releases the reservation in one step. A request nothing answered is
   // settled too: recorded with every attempt, charged nothing.
-  const settle = (outcome: GenerationOutcome) => settleGeneration(env, auth, outcome);
+  const settle = (outcome: GenerationOutcome) => (recordOutcome(env, (p) => c.executionCtx.waitUntil(p), outcome), settleGeneration(env, auth, outcome));
 
   // call adapter, failing over between endpoints
   let committed;
