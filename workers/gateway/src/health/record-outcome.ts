@@ -1,6 +1,7 @@
 import { endpointHealthKey } from "@switchyard/router";
 import type { Env } from "../env.ts";
 import type { GenerationOutcome } from "../inference/generation.ts";
+import { endInFlight } from "../routing/in-flight.ts";
 import { type AttemptSample, recordAttempt } from "./stats-recorder.ts";
 
 type WaitUntil = (promise: Promise<unknown>) => void;
@@ -10,8 +11,10 @@ type WaitUntil = (promise: Promise<unknown>) => void;
  * Failed attempts are recorded where health hears of them (routing/plan-request.ts's
  * healthReporter), so they count exactly as the health code decides; a request
  * the client left (cancelled) or that nothing answered adds no success here.
+ * A settled request is no longer in flight on its endpoint (least-busy routing).
  */
 export function recordOutcome(env: Env, waitUntil: WaitUntil, outcome: GenerationOutcome): void {
+  endInFlight(outcome.id);
   if (outcome.status !== "success" || !outcome.endpoint) return;
   recordAttempt(env, waitUntil, endpointHealthKey(outcome.endpoint), answeredSample(outcome), outcome.endedAt);
 }

@@ -14,6 +14,7 @@ import { newGenerationId } from "../lib/ids.ts";
 import { applyFreeTierLimits } from "../routing/free-tier.ts";
 import { healthReporter, planRequest } from "../routing/plan-request.ts";
 import { recordOutcome } from "../health/record-outcome.ts";
+import { noteCommitted } from "../routing/endpoint-load.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "../middleware/json-body.ts";
 
 const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 30_000;
@@ -58,6 +59,7 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
     c.executionCtx.waitUntil(settle(unansweredOutcome(plan[0]!.model, start, error, stream)).catch(() => {}));
     throw error;
   }
+  noteCommitted(committed, id, auth.workspaceId);
   const headers = { "x-generation-id": id, "x-switchyard-provider": committed.provider.slug, "x-switchyard-attempts": attemptsHeader(committed.attempts) };
 
   if (stream) {

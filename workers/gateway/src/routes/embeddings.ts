@@ -5,6 +5,7 @@ import { authenticate, INFERENCE } from "../accounts/auth.ts";
 import { chargedNanos } from "../accounts/charges.ts";
 import { settleGeneration } from "../accounts/settle.ts";
 import { recordOutcome } from "../health/record-outcome.ts";
+import { noteCommitted } from "../routing/endpoint-load.ts";
 import { reserveSpend } from "../accounts/spend/client.ts";
 import { embeddingsCostBoundNanos } from "../accounts/spend/embeddings-cost-bound.ts";
 import { byokTargets } from "../byok/targets.ts";
@@ -63,6 +64,7 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
     c.executionCtx.waitUntil(settleGeneration(env, auth, unansweredOutcome(model, start, error, false)).catch(() => {}));
     throw error;
   }
+  noteCommitted(committed, id, auth.workspaceId);
   const { planned, provider, parsed, attempts, byok } = committed;
 
   // respond, then settle (the spend object debits the real cost and releases the reservation)

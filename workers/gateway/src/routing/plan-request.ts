@@ -6,6 +6,8 @@ import type { Env } from "../env.ts";
 import { currentHealth, reportFailure } from "../health/snapshot-cache.ts";
 import { recordAttempt } from "../health/stats-recorder.ts";
 import { currentMeasured } from "../health/stats-snapshot.ts";
+import { inFlightByEndpoint } from "./in-flight.ts";
+import { nearLimitEndpoints } from "./rate-limits.ts";
 
 /** The part of the execution context routing needs (Hono's and workerd's types differ). */
 interface Deferrer {
@@ -30,7 +32,11 @@ export function planRequest(
     output,
     workspace: { zdr: auth.zdr, euOnly: auth.euOnly, preferences: workspacePreferences(auth.providerPreferences) },
     health: currentHealth(env, (p) => ctx.waitUntil(p), now),
-    signals: { measured: currentMeasured(env, (p) => ctx.waitUntil(p), now) },
+    signals: {
+      measured: currentMeasured(env, (p) => ctx.waitUntil(p), now),
+      nearLimit: nearLimitEndpoints(auth.workspaceId, now),
+      inFlight: inFlightByEndpoint(now),
+    },
     now,
   });
 }
