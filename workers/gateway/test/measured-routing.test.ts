@@ -47,4 +47,10 @@ describe("routing by measured figures", () => {
     expect(await chat("mock/echo", "x", { sort: "throughput" })).toBe("mock-eu");
     expect(await chat("mock/echo:nitro", "x")).toBe("mock-eu");
   });
+
+  it("fewer than 3 answers in 30 minutes do not override the catalog's figures", async () => {
+    for (let i = 0; i < 2; i++) expect(await chat("mock/echo", `slow ${i} [mock:latency=500]`, { order: ["mock"] })).toBe("mock");
+    await refreshMeasured(env);
+    expect(await chat("mock/echo", "x", { sort: "latency" })).toBe("mock");
+  });
 });

@@ -92,6 +92,7 @@ export class EndpointStats extends DurableObject<Env> {
         uptime_last_1d: uptime(r.ok1d, r.f1d),
         latency_last_30m: null,
         throughput_last_30m: null,
+        answered_last_30m: r.ok30,
       };
     }
     const recent = new Map<string, { ttft: Histogram; throughput: Histogram }>();

@@ -9,6 +9,8 @@ import type { StatsSnapshot } from "./stats-types.ts";
  * object (a fresh isolate plans with the catalog's typed figures until its first copy arrives).
  */
 export const STATS_REFRESH_MS = 10_000;
+/** Fewer answered attempts than this in 30 minutes is noise: the catalog's typed figures still count. */
+export const MIN_MEASURED_ANSWERS = 3;
 
 type WaitUntil = (promise: Promise<unknown>) => void;
 
@@ -35,10 +37,11 @@ export async function refreshMeasured(env: Env): Promise<void> {
   }
 }
 
-/** The medians the planner sorts by. */
+/** The medians the planner sorts by, for endpoints with enough answers to go by. */
 export function toMeasured(snapshot: StatsSnapshot): MeasuredStats {
   const out: Record<string, { latencyMs?: number; throughput?: number }> = {};
   for (const [key, s] of Object.entries(snapshot)) {
+    if (s.answered_last_30m < MIN_MEASURED_ANSWERS) continue;
     const m: { latencyMs?: number; throughput?: number } = {};
     if (s.latency_last_30m) m.latencyMs = s.latency_last_30m.p50;
     if (s.throughput_last_30m) m.throughput = s.throughput_last_30m.p50;

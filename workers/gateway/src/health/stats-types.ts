@@ -26,6 +26,8 @@ export interface EndpointStatsSummary {
   latency_last_30m: Percentiles | null;
   /** Completion tokens per second. */
   throughput_last_30m: Percentiles | null;
+  /** Answered attempts over the last 30 minutes: how much the percentiles rest on (not shown in the endpoints list). */
+  answered_last_30m: number;
 }
 
 export type StatsSnapshot = Record<string, EndpointStatsSummary>;

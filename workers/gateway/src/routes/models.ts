@@ -1,9 +1,17 @@
-import { allModels, findModel, toOpenRouterEndpoints, toOpenRouterModel } from "@switchyard/catalog";
+import { allModels, findModel, type OpenRouterEndpointStats, toOpenRouterEndpoints, toOpenRouterModel } from "@switchyard/catalog";
 import { clip, notFound } from "@switchyard/schemas";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 import { endpointHealthKey } from "@switchyard/router";
 import { flushStats, statsObject } from "../health/stats-recorder.ts";
+import type { EndpointStatsSummary } from "../health/stats-types.ts";
+
+/** The fields OpenRouter shows, nothing else of the summary. */
+function shown(s: EndpointStatsSummary | undefined): OpenRouterEndpointStats | undefined {
+  if (!s) return undefined;
+  const { uptime_last_5m, uptime_last_30m, uptime_last_1d, latency_last_30m, throughput_last_30m } = s;
+  return { uptime_last_5m, uptime_last_30m, uptime_last_1d, latency_last_30m, throughput_last_30m };
+}
 
 /** The catalog in OpenRouter's shapes. Public: no key needed, as on OpenRouter. */
 export const models = new Hono<AppEnv>()
@@ -16,5 +24,5 @@ export const models = new Hono<AppEnv>()
     const stats = await flushStats(c.env)
       .then(() => statsObject(c.env).snapshot())
       .catch(() => ({}) as Record<string, never>);
-    return c.json(toOpenRouterEndpoints(model, (e) => (Object.hasOwn(stats, endpointHealthKey(e)) ? stats[endpointHealthKey(e)] : undefined)));
+    return c.json(toOpenRouterEndpoints(model, (e) => shown(Object.hasOwn(stats, endpointHealthKey(e)) ? stats[endpointHealthKey(e)] : undefined)));
   });
