@@ -1,5 +1,10 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { findModel } from "@switchyard/catalog";
+import { env } from "cloudflare:test";
+import { recordOutcome } from "../src/health/record-outcome.ts";
+import { flushStats } from "../src/health/stats-recorder.ts";
 import { MINUTE_MS } from "../src/health/stats-types.ts";
+import type { GenerationOutcome } from "../src/inference/generation.ts";
 import { call } from "./setup/call.ts";
 import { clearHealth } from "./setup/health.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
@@ -64,6 +69,25 @@ describe("the endpoints list shows measured stats", () => {
     upstreams.script("mock", ["status=400"]);
     await chat("bad", {}, { STATS_FLUSH_MS: "0" });
     expect((await endpointsList()).mock.uptime_last_30m).toBeNull();
+  });
+});
+
+describe("what is not a provider's answer is not recorded", () => {
+  it("a request the client left (cancelled) adds nothing; an answered one adds a success", async () => {
+    const model = findModel("mock/echo")!;
+    const t = Date.now() - 300;
+    const base = { id: "gen-1", model, endpoint: model.endpoints[0]!, provider: null, usage: { promptTokens: 1, completionTokens: 4 }, costNanos: 0n, reservedNanos: 0n, byok: false, finishReason: null, streamed: true, startedAt: t, firstTokenAt: t + 100, endedAt: t + 300, attempts: [] };
+    const deferred: Promise<unknown>[] = [];
+    recordOutcome({ ...env, STATS_FLUSH_MS: "0" }, (p) => deferred.push(p), { ...base, status: "cancelled" } as GenerationOutcome);
+    await flushStats(env);
+    expect((await endpointsList()).mock.uptime_last_30m).toBeNull();
+    recordOutcome({ ...env, STATS_FLUSH_MS: "0" }, (p) => deferred.push(p), { ...base, status: "success" } as GenerationOutcome);
+    await Promise.all(deferred);
+    const mock = (await endpointsList()).mock;
+    expect(mock.uptime_last_30m).toBe(100);
+    // 4 tokens in the 200 ms after the first token: 20 tok/s; first token after 100 ms
+    expect(Math.abs(mock.throughput_last_30m.p50 - 20) / 20).toBeLessThan(0.05);
+    expect(Math.abs(mock.latency_last_30m.p50 - 100) / 100).toBeLessThan(0.05);
   });
 });
 
