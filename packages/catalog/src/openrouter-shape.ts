@@ -57,10 +57,37 @@ export interface OpenRouterEndpoint {
   max_prompt_tokens: null;
   supported_parameters: string[];
   status: number;
+  uptime_last_5m: number | null;
   uptime_last_30m: number | null;
+  uptime_last_1d: number | null;
+  /** Time to first token, ms, over the last 30 minutes. */
+  latency_last_30m: OpenRouterPercentiles | null;
+  /** Completion tokens per second over the last 30 minutes. */
+  throughput_last_30m: OpenRouterPercentiles | null;
   region: Region;
   data_policy: { training: boolean; retains_prompts: boolean; zdr: boolean };
 }
+
+export interface OpenRouterPercentiles {
+  p50: number;
+  p75: number;
+  p90: number;
+  p99: number;
+}
+
+/** What the gateway measured of one endpoint (null: nothing measured in that window). */
+export type OpenRouterEndpointStats = Pick<
+  OpenRouterEndpoint,
+  "uptime_last_5m" | "uptime_last_30m" | "uptime_last_1d" | "latency_last_30m" | "throughput_last_30m"
+>;
+
+const UNMEASURED: OpenRouterEndpointStats = {
+  uptime_last_5m: null,
+  uptime_last_30m: null,
+  uptime_last_1d: null,
+  latency_last_30m: null,
+  throughput_last_30m: null,
+};
 
 export interface OpenRouterEndpointsResponse {
   data: {
@@ -149,7 +176,7 @@ function dataPolicy(p: DataPolicy): OpenRouterEndpoint["data_policy"] {
   return { training: p.training, retains_prompts: p.retainsPrompts, zdr: p.zdr };
 }
 
-function toOpenRouterEndpoint(model: Model, e: Endpoint): OpenRouterEndpoint {
+function toOpenRouterEndpoint(model: Model, e: Endpoint, stats: OpenRouterEndpointStats): OpenRouterEndpoint {
   const providerName = providerFor(e.provider)?.name ?? e.provider;
   return {
     name: `${providerName} | ${model.id}${e.free ? ":free" : ""}`,
@@ -163,14 +190,14 @@ function toOpenRouterEndpoint(model: Model, e: Endpoint): OpenRouterEndpoint {
     max_prompt_tokens: null,
     supported_parameters: [...e.supportedParameters],
     status: 0,
-    uptime_last_30m: null,
+    ...stats,
     region: e.region,
     data_policy: dataPolicy(e.dataPolicy),
   };
 }
 
 /** Body of `GET /api/v1/models/:author/:slug/endpoints`. */
-export function toOpenRouterEndpoints(model: Model): OpenRouterEndpointsResponse {
+export function toOpenRouterEndpoints(model: Model, measured?: (e: Endpoint) => OpenRouterEndpointStats | undefined): OpenRouterEndpointsResponse {
   return {
     data: {
       id: model.id,
@@ -178,7 +205,7 @@ export function toOpenRouterEndpoints(model: Model): OpenRouterEndpointsResponse
       created: model.created,
       description: model.description,
       architecture: architecture(model),
-      endpoints: model.endpoints.map((e) => toOpenRouterEndpoint(model, e)),
+      endpoints: model.endpoints.map((e) => toOpenRouterEndpoint(model, e, measured?.(e) ?? UNMEASURED)),
     },
   };
 }

@@ -80,7 +80,7 @@ describe("toOpenRouterEndpoints", () => {
         [
           "name", "model_name", "context_length", "pricing", "provider_name", "tag", "quantization",
           "max_completion_tokens", "max_prompt_tokens", "supported_parameters", "status",
-          "uptime_last_30m", "region", "data_policy",
+          "uptime_last_5m", "uptime_last_30m", "uptime_last_1d", "latency_last_30m", "throughput_last_30m", "region", "data_policy",
         ].sort(),
       );
       expect(Object.keys(e.pricing).sort()).toEqual(["completion", "image", "prompt", "request"]); // no cache prices at these hosts

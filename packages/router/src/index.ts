@@ -6,3 +6,5 @@ export { checkPreferences, parseWorkspacePreferences, QUANTIZATIONS } from "./pr
 export { type RouteCatalog, requestedModels } from "./models.ts";
 export { unitPrice, weightedShuffle } from "./order.ts";
 export { CACHE_WARM_MS, WarmCacheRoutes } from "./sticky.ts";
+export * from "./signals.ts";
+export * from "./histogram.ts";

@@ -1,8 +1,9 @@
 import type { Endpoint } from "@switchyard/catalog";
 import { endpointHealthKey, type HealthSnapshot, recentFailureAt } from "./health.ts";
 import type { Random } from "./rng.ts";
+import { type EndpointSignals, inFlightOf, isNearLimit, latencyOf, throughputOf } from "./signals.ts";
 
-export type SortBy = "price" | "throughput" | "latency";
+export type SortBy = "price" | "throughput" | "latency" | "least-busy";
 
 export interface OrderRules {
   /** Provider slugs to try first, in this order (the caller's explicit wish: not reordered by health). */
@@ -11,6 +12,8 @@ export interface OrderRules {
   allowFallbacks: boolean;
   sort?: SortBy;
   health: HealthSnapshot;
+  /** Measured latency/throughput, rate-limit headroom and load (signals.ts); absent: catalog values only. */
+  signals?: EndpointSignals;
   now: number;
   random: Random;
 }
@@ -23,8 +26,9 @@ export function unitPrice(e: Endpoint): number {
 /**
  * Orders a model's remaining endpoints:
  * 1. `order` providers first, as given;
- * 2. the rest balanced: healthy endpoints before those that failed within the
- *    health window; each group sorted by `sort`, or shuffled by weighted random
+ * 2. the rest balanced: healthy endpoints with rate-limit headroom, then healthy ones
+ *    close to their provider's rate limit, then those that failed within the
+ *    health window; the first two groups sorted by `sort`, or shuffled by weighted random
  *    (weight 1/price², so cheaper is likelier); recently failed ones oldest failure first.
  */
 export function orderEndpoints<E extends Endpoint>(endpoints: E[], rules: OrderRules): E[] {
@@ -46,18 +50,23 @@ function balance<E extends Endpoint>(endpoints: E[], rules: OrderRules): E[] {
   }
   const healthy = endpoints.filter((e) => !failedAt.has(e));
   const failing = endpoints.filter((e) => failedAt.has(e));
-  const rank = (list: E[]) => (rules.sort ? sortBy(list, rules.sort) : weightedShuffle(list, rules.random));
-  return [...rank(healthy), ...sortStable(failing, (a, b) => failedAt.get(a)! - failedAt.get(b)!)];
+  const nearLimit = healthy.filter((e) => isNearLimit(e, rules.signals));
+  const clear = healthy.filter((e) => !nearLimit.includes(e));
+  const rank = (list: E[]) => (rules.sort ? sortBy(list, rules.sort, rules.signals) : weightedShuffle(list, rules.random));
+  return [...rank(clear), ...rank(nearLimit), ...sortStable(failing, (a, b) => failedAt.get(a)! - failedAt.get(b)!)];
 }
 
-export function sortBy<E extends Endpoint>(endpoints: E[], by: SortBy): E[] {
+/** Latency and throughput: measured where measured, else the catalog's typed value (signals.ts). */
+export function sortBy<E extends Endpoint>(endpoints: E[], by: SortBy, signals?: EndpointSignals): E[] {
   switch (by) {
     case "price":
       return sortStable(endpoints, (a, b) => unitPrice(a) - unitPrice(b) || (a.pricing.request ?? 0) - (b.pricing.request ?? 0));
     case "throughput": // unknown throughput sorts last
-      return sortStable(endpoints, (a, b) => (b.throughput ?? -1) - (a.throughput ?? -1));
+      return sortStable(endpoints, (a, b) => (throughputOf(b, signals) ?? -1) - (throughputOf(a, signals) ?? -1));
     case "latency": // unknown latency sorts last
-      return sortStable(endpoints, (a, b) => (a.latencyMs ?? Infinity) - (b.latencyMs ?? Infinity) || 0);
+      return sortStable(endpoints, (a, b) => (latencyOf(a, signals) ?? Infinity) - (latencyOf(b, signals) ?? Infinity) || 0);
+    case "least-busy": // fewest requests in flight from this isolate; ties by price
+      return sortStable(endpoints, (a, b) => inFlightOf(a, signals) - inFlightOf(b, signals) || unitPrice(a) - unitPrice(b));
   }
 }
 

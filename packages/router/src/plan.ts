@@ -5,6 +5,7 @@ import { EMPTY_HEALTH, type HealthSnapshot } from "./health.ts";
 import { requestedModels, type RouteCatalog } from "./models.ts";
 import { orderEndpoints, type SortBy } from "./order.ts";
 import { checkPreferences } from "./preferences.ts";
+import type { EndpointSignals } from "./signals.ts";
 import type { Random } from "./rng.ts";
 
 /**
@@ -28,6 +29,8 @@ export interface PlanInput {
   request: ChatCompletionRequest;
   workspace: WorkspaceRouting;
   health?: HealthSnapshot;
+  /** Measured stats, rate-limit headroom, in-flight counts (signals.ts). */
+  signals?: EndpointSignals;
   /** Unix ms, for the health window. */
   now: number;
   /** Drives the weighted random order; seed it to replay a decision. */
@@ -88,6 +91,7 @@ export function planRoute(input: PlanInput): PlannedAttempt[] {
       ...(sort ? { sort } : {}),
       allowFallbacks: (requestPrefs.allowFallbacks ?? workspacePrefs.allowFallbacks) !== false,
       health: input.health ?? EMPTY_HEALTH,
+      ...(input.signals ? { signals: input.signals } : {}),
       now: input.now,
       random: input.random ?? Math.random,
     });

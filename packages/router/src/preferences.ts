@@ -23,7 +23,7 @@ export interface CheckedPreferences {
   allowFallbacks?: boolean;
   only?: ReadonlySet<string>;
   ignore?: ReadonlySet<string>;
-  sort?: "price" | "throughput" | "latency";
+  sort?: "price" | "throughput" | "latency" | "least-busy";
   maxPrice?: MaxPriceNanos;
   requireParameters: boolean;
   denyDataCollection: boolean;

@@ -118,7 +118,7 @@ export const providerPreferencesSchema = z.object({
   allow_fallbacks: z.boolean().optional(),
   only: z.array(z.string().min(1)).optional(),
   ignore: z.array(z.string().min(1)).optional(),
-  sort: z.enum(["price", "throughput", "latency"]).optional(),
+  sort: z.enum(["price", "throughput", "latency", "least-busy"]).optional(),
   max_price: z
     .object({ prompt: price.optional(), completion: price.optional(), request: price.optional(), image: price.optional() })
     .optional(),

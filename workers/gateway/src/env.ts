@@ -3,6 +3,10 @@ export interface Env {
   DB: D1Database;
   /** Recent failures of every provider endpoint, shared by all isolates (health/provider-health.ts). */
   PROVIDER_HEALTH: DurableObjectNamespace<import("./health/provider-health.ts").ProviderHealth>;
+  /** Measured latency, throughput and uptime of every endpoint, per minute (health/endpoint-stats.ts). */
+  ENDPOINT_STATS: DurableObjectNamespace<import("./health/endpoint-stats.ts").EndpointStats>;
+  /** Milliseconds between an isolate's stats batches to ENDPOINT_STATS (default 10 000; tests use 0). */
+  STATS_FLUSH_MS?: string;
   /** `:free` request counters, one object per API key (routing/free-tier-limiter.ts). */
   FREE_TIER_LIMITER: DurableObjectNamespace<import("./routing/free-tier-limiter.ts").FreeTierLimiter>;
   /** One AccountSpend per account: reserves and settles spend (accounts/spend/account-spend.ts). */

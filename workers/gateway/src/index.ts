@@ -3,6 +3,7 @@ import type { Env } from "./env.ts";
 import { resealProviderKeys } from "./byok/reseal.ts";
 
 export { ProviderHealth } from "./health/provider-health.ts";
+export { EndpointStats } from "./health/endpoint-stats.ts";
 export { FreeTierLimiter } from "./routing/free-tier-limiter.ts";
 export { AccountSpend } from "./accounts/spend/account-spend.ts";
 

@@ -4,6 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { giveByokKey } from "./setup/byok.ts";
 import { balanceOf, call, sseData } from "./setup/call.ts";
 import { clearHealth } from "./setup/health.ts";
+import { clearStats } from "./setup/stats.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 import { type ScriptedUpstreams, scriptedUpstreams } from "./setup/upstreams.ts";
 
@@ -19,6 +20,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   await clearHealth();
+  await clearStats(); // measured latency/throughput of earlier tests' traffic must not reorder :nitro
   upstreams = scriptedUpstreams({ mock: [], "mock-eu": [] });
 });
 afterEach(() => upstreams.restore());

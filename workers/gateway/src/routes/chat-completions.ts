@@ -13,6 +13,8 @@ import { streamResponse } from "../inference/stream.ts";
 import { newGenerationId } from "../lib/ids.ts";
 import { applyFreeTierLimits } from "../routing/free-tier.ts";
 import { healthReporter, planRequest } from "../routing/plan-request.ts";
+import { recordOutcome } from "../health/record-outcome.ts";
+import { noteCommitted } from "../routing/endpoint-load.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from "../middleware/json-body.ts";
 
 const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 30_000;
@@ -41,7 +43,7 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
   // settle once the answer has ended (after the response, never before it): the spend object
   // debits the real cost and releases the reservation in one step. A request nothing answered is
   // settled too: recorded with every attempt, charged nothing.
-  const settle = (outcome: GenerationOutcome) => settleGeneration(env, auth, outcome);
+  const settle = (outcome: GenerationOutcome) => (recordOutcome(env, (p) => c.executionCtx.waitUntil(p), outcome), settleGeneration(env, auth, outcome));
 
   // call adapter, failing over between endpoints
   let committed;
@@ -57,6 +59,7 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
     c.executionCtx.waitUntil(settle(unansweredOutcome(plan[0]!.model, start, error, stream)).catch(() => {}));
     throw error;
   }
+  noteCommitted(committed, id, auth.workspaceId);
   const headers = { "x-generation-id": id, "x-switchyard-provider": committed.provider.slug, "x-switchyard-attempts": attemptsHeader(committed.attempts) };
 
   if (stream) {

@@ -4,6 +4,8 @@ import { Hono } from "hono";
 import { authenticate, INFERENCE } from "../accounts/auth.ts";
 import { chargedNanos } from "../accounts/charges.ts";
 import { settleGeneration } from "../accounts/settle.ts";
+import { recordOutcome } from "../health/record-outcome.ts";
+import { noteCommitted } from "../routing/endpoint-load.ts";
 import { reserveSpend } from "../accounts/spend/client.ts";
 import { embeddingsCostBoundNanos } from "../accounts/spend/embeddings-cost-bound.ts";
 import { byokTargets } from "../byok/targets.ts";
@@ -62,11 +64,13 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
     c.executionCtx.waitUntil(settleGeneration(env, auth, unansweredOutcome(model, start, error, false)).catch(() => {}));
     throw error;
   }
+  noteCommitted(committed, id, auth.workspaceId);
   const { planned, provider, parsed, attempts, byok } = committed;
 
   // respond, then settle (the spend object debits the real cost and releases the reservation)
   const outcome = answeredOutcome(committed, start, parsed.usage, null);
   c.executionCtx.waitUntil(settleGeneration(env, auth, outcome));
+  recordOutcome(env, (p) => c.executionCtx.waitUntil(p), outcome);
 
   const tokens = parsed.usage?.promptTokens ?? 0;
   const body: EmbeddingsResponse = {

@@ -4,6 +4,10 @@ import type { UpstreamFailure } from "@switchyard/providers";
 import type { AuthContext } from "../accounts/auth.ts";
 import type { Env } from "../env.ts";
 import { currentHealth, reportFailure } from "../health/snapshot-cache.ts";
+import { recordAttempt } from "../health/stats-recorder.ts";
+import { currentMeasured } from "../health/stats-snapshot.ts";
+import { inFlightByEndpoint } from "./in-flight.ts";
+import { nearLimitEndpoints } from "./rate-limits.ts";
 
 /** The part of the execution context routing needs (Hono's and workerd's types differ). */
 interface Deferrer {
@@ -28,14 +32,25 @@ export function planRequest(
     output,
     workspace: { zdr: auth.zdr, euOnly: auth.euOnly, preferences: workspacePreferences(auth.providerPreferences) },
     health: currentHealth(env, (p) => ctx.waitUntil(p), now),
+    signals: {
+      measured: currentMeasured(env, (p) => ctx.waitUntil(p), now),
+      nearLimit: nearLimitEndpoints(auth.workspaceId, now),
+      inFlight: inFlightByEndpoint(now),
+    },
     now,
   });
 }
 
-/** The failover loop's health reporter: the failure goes to the shared health object after the response, never before it. */
+/**
+ * The failover loop's health reporter: the failure goes to the shared health object after the
+ * response, never before it, and counts as a failed attempt in the endpoint's measured stats.
+ */
 export function healthReporter(env: Env, ctx: Deferrer) {
-  return (planned: PlannedAttempt, failure: UpstreamFailure) =>
-    reportFailure(env, (p) => ctx.waitUntil(p), endpointHealthKey(planned.endpoint), failure.upstreamStatus ?? failure.status);
+  return (planned: PlannedAttempt, failure: UpstreamFailure) => {
+    const key = endpointHealthKey(planned.endpoint);
+    reportFailure(env, (p) => ctx.waitUntil(p), key, failure.upstreamStatus ?? failure.status);
+    recordAttempt(env, (p) => ctx.waitUntil(p), key, { ok: false });
+  };
 }
 
 // Workspace preferences arrive as JSON text with the key record; parse each distinct text once per isolate.

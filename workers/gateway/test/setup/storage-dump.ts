@@ -26,9 +26,10 @@ export async function dumpDurableObject(stub: DurableObjectStub): Promise<string
   });
 }
 
-/** D1, the account's spend object and the provider health object, as one text. */
+/** D1, the account's spend object, the provider health and endpoint stats objects, as one text. */
 export async function dumpAllStorage(accountIds: string[]): Promise<string> {
   const parts = [await dumpD1(), await dumpDurableObject(env.PROVIDER_HEALTH.get(env.PROVIDER_HEALTH.idFromName("global")))];
+  parts.push(await dumpDurableObject(env.ENDPOINT_STATS.get(env.ENDPOINT_STATS.idFromName("global"))));
   for (const id of accountIds) parts.push(await dumpDurableObject(env.ACCOUNT_SPEND.get(env.ACCOUNT_SPEND.idFromName(id))));
   return parts.join("\n");
 }
