@@ -69,6 +69,11 @@ export async function records<T = Record<string, unknown>>(accountId: string, qu
   return runInDurableObject(stub, (_, state) => state.storage.sql.exec(query, ...binds).toArray() as T[]);
 }
 
+/** The first of `records(...)`, or null (D1's `.first()`). */
+export async function firstRecord<T = Record<string, unknown>>(accountId: string, query: string, ...binds: unknown[]): Promise<T | null> {
+  return (await records<T>(accountId, query, ...binds))[0] ?? null;
+}
+
 export async function balanceOf(accountId: string): Promise<number> {
   await rolledUp(accountId);
   const row = await env.DB.prepare("SELECT balance_nanos AS b FROM account_balances WHERE account_id = ?").bind(accountId).first<{ b: number }>();

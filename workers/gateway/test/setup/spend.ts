@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import type { ReserveRequest } from "../../src/accounts/spend/types.ts";
 import type { SeededTenant } from "./seed.ts";
 
@@ -18,3 +18,12 @@ export const reserveOf = (t: SeededTenant, reservationId: string, amountNanos: n
   now: Date.now(),
   ...fields,
 });
+
+/** Makes the tenant's spend object use this D1 from now on (until it restarts): a D1 that counts, fails or times out. */
+export async function useD1(t: SeededTenant, db: D1Database): Promise<void> {
+  const stub = spendObjectOf(t) as unknown as DurableObjectStub;
+  await runInDurableObject(stub, (instance: unknown) => {
+    const object = instance as { env: Record<string, unknown> };
+    object.env = { ...object.env, DB: db };
+  });
+}
