@@ -26,6 +26,15 @@ export const LEASE_HEADROOM = 20;
 /** Roll-ups per D1 batch (a group commit). */
 export const ROLLUPS_PER_BATCH = 200;
 
+/** A settlement just recorded: what to hold for it until its roll-up is in D1. */
+interface Recorded {
+  id: string;
+  charge: number;
+  keyId: string;
+  workspaceId: string;
+  minute: number;
+}
+
 interface Reservation {
   amount: number;
   keyId: string;
@@ -178,11 +187,37 @@ export class AccountSpend extends DurableObject<Env> {
     for (const s of settlements) {
       if (s.byok && byokRequestsIn(sql, utcMonth(s.byok.startedAt)) === null) await this.serial(() => seedByokMonth(sql, this.env.DB, s.accountId, s.byok!.startedAt));
     }
-    // from here on synchronous: the BYOK counter and the records move together, one settlement at a time
+    // from here on synchronous: the BYOK counter and the records move together, in one transaction
+    let recorded: Recorded[];
+    try {
+      recorded = this.ctx.storage.transactionSync(() => this.record(settlements));
+    } catch {
+      // One bad settlement must not hold the others back: record them one by one.
+      recorded = settlements.flatMap((s) => {
+        try {
+          return this.ctx.storage.transactionSync(() => this.record([s]));
+        } catch (e) {
+          // (its reservation lapses after RESERVATION_TTL_MS; nothing was charged)
+          console.error("settlement not recorded", s.reservationId, e instanceof Error ? e.message : "");
+          return [];
+        }
+      });
+    }
+    for (const r of recorded) {
+      const held = this.reservations.get(r.id);
+      this.setReservation(r.id, { amount: r.charge, keyId: held?.keyId ?? r.keyId, workspaceId: held?.workspaceId ?? r.workspaceId, expiresAt: null, settledAt: r.minute });
+    }
+    await this.scheduleRollup();
+  }
+
+  /** Stores the records of settlements not recorded yet (a retried one is skipped), counting BYOK requests; call inside a transaction. */
+  private record(settlements: Settlement[]): Recorded[] {
+    const sql = this.ctx.storage.sql;
     const known = new Set(
       sql.exec<{ id: string }>("SELECT id FROM generations WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify(settlements.map((s) => s.reservationId))).toArray().map((r) => r.id),
     );
     const rows: unknown[][] = [];
+    const recorded: Recorded[] = [];
     for (const s of settlements) {
       if (known.has(s.reservationId)) continue; // a retried settlement: recorded already
       known.add(s.reservationId);
@@ -191,11 +226,10 @@ export class AccountSpend extends DurableObject<Env> {
       // its roll-up minute is on the worker's clock, the one limit windows are decided on
       const minute = Math.floor(s.usedAt / MINUTE_MS) * MINUTE_MS;
       rows.push(recordRow(s.generation, cost, fee, minute));
-      const held = this.reservations.get(s.reservationId);
-      this.setReservation(s.reservationId, { amount: cost + fee, keyId: held?.keyId ?? s.keyId, workspaceId: held?.workspaceId ?? s.generation.workspaceId, expiresAt: null, settledAt: minute });
+      recorded.push({ id: s.reservationId, charge: cost + fee, keyId: s.keyId, workspaceId: s.generation.workspaceId, minute });
     }
     if (rows.length > 0) sql.exec(INSERT_RECORDS, JSON.stringify(rows));
-    await this.scheduleRollup();
+    return recorded;
   }
 
   /**

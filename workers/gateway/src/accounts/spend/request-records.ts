@@ -65,8 +65,10 @@ export function recordRow(g: GenerationRow, costNanos: number, byokFeeNanos: num
   return COLUMNS.map((c) => values[c]);
 }
 
-export const INSERT_RECORDS = `INSERT OR IGNORE INTO generations (${COLUMNS.join(", ")})
-SELECT ${COLUMNS.map((_, i) => `value ->> ${i}`).join(", ")} FROM json_each(?)`;
+/** (not INSERT OR IGNORE: that would also drop a row breaking NOT NULL, silently) */
+export const INSERT_RECORDS = `INSERT INTO generations (${COLUMNS.join(", ")})
+SELECT ${COLUMNS.map((_, i) => `value ->> ${i}`).join(", ")} FROM json_each(?) WHERE true
+ON CONFLICT (id) DO NOTHING`;
 
 /** A stored record, as D1's generations row reads (snake_case). */
 export type RecordRow = {
