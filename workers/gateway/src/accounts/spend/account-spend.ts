@@ -6,6 +6,7 @@ import { utcMonth } from "@switchyard/fees";
 import { byokRequestsIn, countByokRequest, seedByokMonth } from "../settle-byok.ts";
 import { readBalance, readSpend } from "./ledger-sql.ts";
 import { CREATE_RECORDS, type GenerationRecord, INSERT_RECORDS, MINUTE_MS, type RecordQuery, type RecordRow, recordRow, selectRecords, toRecord } from "./request-records.ts";
+import { type RecordReconciliation, reconcileRecords } from "./reconcile-records.ts";
 import { bucketTotals, type Rollup, rollupKey, worthWriting, writeRollups } from "./rollup-sql.ts";
 import { type LeaseAsk, type ReserveRequest, type ReserveResult, type Settlement, settledCostNanos } from "./types.ts";
 
@@ -250,6 +251,16 @@ export class AccountSpend extends DurableObject<Env> {
   /** A page of a workspace's generations, newest first (the dashboard's Activity list and CSV export). */
   generations(query: RecordQuery): GenerationRecord[] {
     return selectRecords(this.ctx.storage.sql, query);
+  }
+
+  /** This object's records against its roll-ups in D1 (the second level of billing:reconcile). Reads only. */
+  reconcile(): Promise<RecordReconciliation> {
+    return this.serial(() => reconcileRecords(this.ctx.storage.sql, this.env.DB, this.accountId()));
+  }
+
+  /** The account this object serves (its records name it; an object without records has nothing to reconcile). */
+  private accountId(): string {
+    return this.ctx.storage.sql.exec<{ a: string | null }>("SELECT MIN(account_id) AS a FROM generations").one().a ?? "";
   }
 
   override async alarm(): Promise<void> {

@@ -55,18 +55,20 @@ type Part = {
  * The totals of every bucket that has a record not rolled up yet, received before
  * `before`, counting only records up to `maxRowid` (a record that arrives during
  * the D1 write is counted by the next roll-up, which raises the same entry).
+ * `includeRolled`: every bucket with a record before `before` (reconcile).
  */
-export function bucketTotals(sql: SqlStorage, before: number, maxRowid: number): Rollup[] {
+export function bucketTotals(sql: SqlStorage, before: number, maxRowid: number, { includeRolled = false } = {}): Rollup[] {
   const parts = sql.exec<Part>(
     `SELECT account_id, workspace_id, api_key_id, model, minute, provider, status = 'success' AS ok, COUNT(*) AS requests,
             SUM(cost_nanos) AS cost, SUM(byok_fee_nanos) AS fee, SUM(CASE WHEN byok THEN cost_nanos ELSE 0 END) AS byok_hosted,
             SUM(prompt_tokens) AS prompt, SUM(completion_tokens) AS completion, MAX(created_at + COALESCE(latency_ms, 0)) AS used_at
      FROM generations
      WHERE rowid <= ?1 AND (workspace_id, api_key_id, model, minute) IN
-       (SELECT DISTINCT workspace_id, api_key_id, model, minute FROM generations WHERE rolled = 0 AND minute < ?2 AND rowid <= ?1)
+       (SELECT DISTINCT workspace_id, api_key_id, model, minute FROM generations WHERE (rolled = 0 OR ?3) AND minute < ?2 AND rowid <= ?1)
      GROUP BY account_id, workspace_id, api_key_id, model, minute, provider, ok`,
     maxRowid,
     before,
+    includeRolled ? 1 : 0,
   );
   const buckets = new Map<string, Rollup & { fee: number; providers: Record<string, number[]> }>();
   for (const p of parts) {
@@ -91,7 +93,7 @@ export function bucketTotals(sql: SqlStorage, before: number, maxRowid: number):
 }
 
 /** Whether a bucket is worth a D1 row: it charged something or has a successful request to report. */
-export const worthWriting = (r: Rollup) => r.amountNanos !== 0 || r.detail.includes('":[');
+export const worthWriting = (r: Pick<Rollup, "amountNanos" | "detail">) => r.amountNanos !== 0 || r.detail.includes('":[');
 
 const FIELDS = ["idempotencyKey", "accountId", "workspaceId", "apiKeyId", "model", "minute", "amountNanos", "requestCount", "promptTokens", "completionTokens", "detail"] as const;
 const at = (field: (typeof FIELDS)[number], alias = "value") => `${alias} ->> ${FIELDS.indexOf(field)}`;
