@@ -1,10 +1,9 @@
 import { reconcileAccount } from "@switchyard/db";
 import { abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Settlement } from "../src/accounts/spend/types.ts";
 import { balanceOf, chat, firstRecord, json } from "./setup/call.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
-import { reserveOf, spendObjectOf, useD1 } from "./setup/spend.ts";
+import { reserveOf, settlementOf, spendObjectOf, useD1 } from "./setup/spend.ts";
 
 /**
  * Faults between a request's answer and its roll-up into D1 (issue 20): nothing is
@@ -12,16 +11,6 @@ import { reserveOf, spendObjectOf, useD1 } from "./setup/spend.ts";
  * Every case ends with both levels of reconcile: D1's balances against its ledger,
  * and the object's records against their roll-ups.
  */
-
-const settlementOf = (t: SeededTenant, id: string, debit: number): Settlement => ({
-  reservationId: id,
-  accountId: t.accountId,
-  keyId: t.keyId,
-  usedAt: Date.now(),
-  byok: null,
-  generation: { id, accountId: t.accountId, workspaceId: t.workspaceId, apiKeyId: t.keyId, model: "mock/echo", status: "success", costNanos: debit, createdAt: Date.now() },
-  entries: [{ accountId: t.accountId, workspaceId: t.workspaceId, apiKeyId: t.keyId, kind: "usage", amountNanos: -debit, idempotencyKey: `usage:${id}`, generationId: id }],
-});
 
 async function expectReconciledAtBothLevels(t: SeededTenant): Promise<void> {
   expect(await reconcileAccount(env.DB, t.accountId)).toMatchObject({ ok: true });

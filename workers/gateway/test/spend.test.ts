@@ -5,11 +5,10 @@ import { abortAllDurableObjects, env, runInDurableObject } from "cloudflare:test
 import { afterEach, describe, expect, it } from "vitest";
 import { BALANCE_TTL_MS, FLUSH_INTERVAL_MS, REFUSAL_RECHECK_MS, RESERVATION_TTL_MS } from "../src/accounts/spend/account-spend.ts";
 import { costBoundNanos } from "../src/accounts/spend/cost-bound.ts";
-import type { Settlement } from "../src/accounts/spend/types.ts";
 import { resetClockForTests, setNowForTests } from "../src/lib/clock.ts";
 import { balanceOf, call, chat, countingD1, firstRecord, json, rolledUp } from "./setup/call.ts";
 import { addCredits, seedTenant, type SeededTenant } from "./setup/seed.ts";
-import { reserveOf, spendObjectOf, useD1 } from "./setup/spend.ts";
+import { reserveOf, settlementOf, spendObjectOf, useD1 } from "./setup/spend.ts";
 
 afterEach(resetClockForTests);
 
@@ -149,17 +148,6 @@ describe("credits written by another worker (billing) straight into D1", () => {
 
 describe("the AccountSpend Durable Object", () => {
   const stubOf = spendObjectOf;
-  const settlementOf = (t: SeededTenant, id: string, debit: number): Settlement => ({
-    reservationId: id,
-    accountId: t.accountId,
-    keyId: t.keyId,
-    usedAt: Date.now(),
-    byok: null,
-    generation: { id, accountId: t.accountId, workspaceId: t.workspaceId, apiKeyId: t.keyId, model: "mock/echo", status: "success", costNanos: debit, createdAt: Date.now() },
-    entries: [
-      { accountId: t.accountId, workspaceId: t.workspaceId, apiKeyId: t.keyId, kind: "usage", amountNanos: -debit, idempotencyKey: `usage:${id}`, generationId: id, createdAt: Date.now() },
-    ],
-  });
 
   it("the most an account can be overdrawn is what providers bill beyond the reserve: exactly that, and the next reserve is refused", async () => {
     const t = await seedTenant("overdraw", 1_000);
