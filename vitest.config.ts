@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { createFakeStripe } from "./tests/fake-stripe/handler.ts";
@@ -22,8 +23,25 @@ const WORKERS_TEST_TIMEOUT_MS = 30_000;
  * - e2e: `wrangler dev` + mock upstreams, driven by the unmodified `openai` client;
  * - browser: the dashboard in Debian's Chromium (playwright-core), against the real workers.
  */
+/**
+ * The gateway, bundled, for the dashboard's tests: the dashboard reads per-request records from
+ * the gateway's AccountSpend objects through a Durable Object binding with script_name, so the
+ * gateway runs beside it as an auxiliary worker (esbuild through wrangler, whose dependency it is).
+ */
+async function bundleGateway(): Promise<string> {
+  const fromWrangler = createRequire(createRequire(import.meta.url).resolve("wrangler/package.json"));
+  const esbuild = fromWrangler("esbuild") as { build(options: Record<string, unknown>): Promise<unknown> };
+  const outfile = ".wrangler/test-gateway/index.js";
+  await esbuild.build({
+    entryPoints: ["workers/gateway/src/index.ts"], bundle: true, format: "esm", platform: "neutral", target: "es2022", outfile,
+    conditions: ["workerd", "worker", "browser"], mainFields: ["module", "main"], external: ["cloudflare:*", "node:*"], logLevel: "error",
+  });
+  return outfile;
+}
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
+  const gatewayBundle = await bundleGateway();
   const fakeStripe = createFakeStripe("http://stripe.fake");
   return {
     test: {
@@ -82,6 +100,17 @@ export default defineConfig(async () => {
                 },
                 // The dashboard's only outbound calls go to Stripe: answered in-process by the fake.
                 outboundService: (request: Request) => fakeStripe.handle(request),
+                workers: [
+                  {
+                    name: "switchyard-gateway",
+                    modules: true,
+                    scriptPath: gatewayBundle,
+                    compatibilityDate: "2026-04-01",
+                    compatibilityFlags: ["nodejs_compat"],
+                    durableObjects: { ACCOUNT_SPEND: { className: "AccountSpend", useSQLite: true } },
+                    d1Databases: { DB: "00000000-0000-0000-0000-000000000000" },
+                  },
+                ],
               },
             }),
           ],

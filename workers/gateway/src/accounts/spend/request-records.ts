@@ -152,8 +152,9 @@ export interface RecordQuery {
   model?: string;
   status?: "success" | "error" | "cancelled";
   apiKeyId?: string;
+  /** Older than this row (created_at, id): the next page. */
+  before?: { at: number; id: string };
   limit: number;
-  offset: number;
 }
 
 export function selectRecords(sql: SqlStorage, q: RecordQuery): GenerationRecord[] {
@@ -168,11 +169,14 @@ export function selectRecords(sql: SqlStorage, q: RecordQuery): GenerationRecord
   if (q.model) add("model = ?", q.model);
   if (q.status) add("status = ?", q.status);
   if (q.apiKeyId) add("api_key_id = ?", q.apiKeyId);
+  if (q.before) {
+    where.push("(created_at, id) < (?, ?)");
+    binds.push(q.before.at, q.before.id);
+  }
   const rows = sql.exec<Omit<RecordRow, "minute" | "rolled">>(
-    `SELECT * FROM generations WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+    `SELECT * FROM generations WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT ?`,
     ...binds,
     Math.max(0, Math.min(q.limit, 10_000)),
-    Math.max(0, q.offset),
   );
   return [...rows].map(toRecord);
 }
