@@ -1,6 +1,6 @@
-import { createRequire } from "node:module";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { bundleGateway } from "./scripts/lib/bundle-gateway.ts";
 import { createFakeStripe } from "./tests/fake-stripe/handler.ts";
 import { TEST_SECRET_KEY as TEST_STRIPE_SECRET_KEY } from "./workers/billing/test/setup/fake-stripe.ts";
 
@@ -23,24 +23,10 @@ const WORKERS_TEST_TIMEOUT_MS = 30_000;
  * - e2e: `wrangler dev` + mock upstreams, driven by the unmodified `openai` client;
  * - browser: the dashboard in Debian's Chromium (playwright-core), against the real workers.
  */
-/**
- * The gateway, bundled, for the dashboard's tests: the dashboard reads per-request records from
- * the gateway's AccountSpend objects through a Durable Object binding with script_name, so the
- * gateway runs beside it as an auxiliary worker (esbuild through wrangler, whose dependency it is).
- */
-async function bundleGateway(): Promise<string> {
-  const fromWrangler = createRequire(createRequire(import.meta.url).resolve("wrangler/package.json"));
-  const esbuild = fromWrangler("esbuild") as { build(options: Record<string, unknown>): Promise<unknown> };
-  const outfile = ".wrangler/test-gateway/index.js";
-  await esbuild.build({
-    entryPoints: ["workers/gateway/src/index.ts"], bundle: true, format: "esm", platform: "neutral", target: "es2022", outfile,
-    conditions: ["workerd", "worker", "browser"], mainFields: ["module", "main"], external: ["cloudflare:*", "node:*"], logLevel: "error",
-  });
-  return outfile;
-}
-
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
+  // The dashboard reads per-request records from the gateway's AccountSpend objects (a Durable Object
+  // binding with script_name): the bundled gateway runs beside it as an auxiliary worker.
   const gatewayBundle = await bundleGateway();
   const fakeStripe = createFakeStripe("http://stripe.fake");
   return {
