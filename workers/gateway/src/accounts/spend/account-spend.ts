@@ -7,6 +7,7 @@ import { byokRequestsIn, countByokRequest, seedByokMonth } from "../settle-byok.
 import { readBalance, readSpend } from "./ledger-sql.ts";
 import { CREATE_RECORDS, type GenerationRecord, INSERT_RECORDS, MINUTE_MS, type RecordQuery, type RecordRow, recordRow, selectRecords, toRecord } from "./request-records.ts";
 import { type RecordReconciliation, reconcileRecords } from "./reconcile-records.ts";
+import { exportOldRecords, nextExportAt, retentionCutoff, retentionDays } from "./record-retention.ts";
 import { bucketTotals, type Rollup, rollupKey, worthWriting, writeRollups } from "./rollup-sql.ts";
 import { type LeaseAsk, type ReserveRequest, type ReserveResult, type Settlement, settledCostNanos } from "./types.ts";
 
@@ -267,19 +268,28 @@ export class AccountSpend extends DurableObject<Env> {
     this.alarmAt = null;
     const closed = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
     const complete = await this.rollUpBefore(closed);
+    if (this.env.RECORDS_ARCHIVE) {
+      const cutoff = retentionCutoff(Date.now(), retentionDays(this.env.RECORD_RETENTION_DAYS));
+      await exportOldRecords(this.ctx.storage.sql, this.env.RECORDS_ARCHIVE, this.accountId(), cutoff);
+    }
     await this.scheduleRollup(complete ? undefined : Date.now() + RETRY_MS);
   }
 
   // ── roll-ups ────────────────────────────────────────────────────────────────
 
-  /** Sets the alarm for the roll-up of the oldest unrolled minute (once it has closed), or for `at`. */
+  /** Sets the alarm for the roll-up of the oldest unrolled minute (once it has closed) or `at`, and for the next export past retention. */
   private async scheduleRollup(at?: number): Promise<void> {
-    let wanted = at;
-    if (wanted === undefined) {
-      const oldest = this.ctx.storage.sql.exec<{ m: number | null }>("SELECT MIN(minute) AS m FROM generations WHERE rolled = 0").one().m;
-      if (oldest === null) return;
-      wanted = Math.max(oldest + MINUTE_MS + ROLLUP_DELAY_MS, Date.now() + ROLLUP_DELAY_MS);
+    const sql = this.ctx.storage.sql;
+    let wanted = at ?? Number.POSITIVE_INFINITY;
+    if (at === undefined) {
+      const oldest = sql.exec<{ m: number | null }>("SELECT MIN(minute) AS m FROM generations WHERE rolled = 0").one().m;
+      if (oldest !== null) wanted = Math.max(oldest + MINUTE_MS + ROLLUP_DELAY_MS, Date.now() + ROLLUP_DELAY_MS);
     }
+    if (this.env.RECORDS_ARCHIVE) {
+      const oldestKept = sql.exec<{ m: number | null }>("SELECT MIN(minute) AS m FROM generations").one().m;
+      if (oldestKept !== null) wanted = Math.min(wanted, Math.max(nextExportAt(oldestKept, retentionDays(this.env.RECORD_RETENTION_DAYS)), Date.now() + ROLLUP_DELAY_MS));
+    }
+    if (wanted === Number.POSITIVE_INFINITY) return;
     if (this.alarmAt !== null && this.alarmAt <= wanted) return;
     this.alarmAt = wanted;
     await this.ctx.storage.setAlarm(wanted);
