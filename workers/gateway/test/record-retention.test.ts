@@ -8,8 +8,11 @@ import { settlementOf, spendObjectOf } from "./setup/spend.ts";
 
 afterEach(resetClockForTests);
 
-const gunzipLines = async (object: R2ObjectBody) =>
-  (await new Response(object.body.pipeThrough(new DecompressionStream("gzip"))).text()).trim().split("\n").map((l) => JSON.parse(l));
+const gunzipLines = async (object: R2ObjectBody) => {
+  const bytes = await object.arrayBuffer();
+  const text = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
+  return text.trim().split("\n").map((l) => JSON.parse(l));
+};
 
 describe("per-request records past retention (30 days)", () => {
   it("are exported to R2 (NDJSON, gzip, one object per account per UTC day) and deleted from the object; D1's roll-ups stay", async () => {

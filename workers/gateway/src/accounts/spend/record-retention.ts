@@ -28,12 +28,12 @@ export const archiveKey = (accountId: string, day: number) => `generations/${acc
 
 /** Exports and deletes up to DAYS_PER_RUN days of rolled-up records older than `cutoff`; returns how many records left. */
 export async function exportOldRecords(sql: SqlStorage, archive: R2Bucket, accountId: string, cutoff: number): Promise<number> {
-  const days = sql
-    .exec<{ day: number }>("SELECT DISTINCT (minute / ?1) * ?1 AS day FROM generations WHERE minute < ?2 AND rolled = 1 ORDER BY day LIMIT ?3", DAY_MS, cutoff, DAYS_PER_RUN)
-    .toArray();
+  const oldest = sql.exec<{ m: number | null }>("SELECT MIN(minute) AS m FROM generations WHERE minute < ? AND rolled = 1", cutoff).one().m;
+  if (oldest === null) return 0;
   let exported = 0;
-  for (const { day } of days) {
+  for (let day = Math.floor(oldest / DAY_MS) * DAY_MS, n = 0; day < cutoff && n < DAYS_PER_RUN; day += DAY_MS, n++) {
     const rows = sql.exec<RecordRow>("SELECT * FROM generations WHERE minute >= ? AND minute < ? AND rolled = 1 ORDER BY created_at, id", day, day + DAY_MS).toArray();
+    if (rows.length === 0) continue;
     const ndjson = rows.map((r) => JSON.stringify(toRecord(r))).join("\n") + "\n";
     const gzip = await new Response(new Blob([ndjson]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer();
     const key = archiveKey(accountId, day);
