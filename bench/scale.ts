@@ -1,0 +1,185 @@
+// The scale benchmark of issue 20 (not part of the test suite): `pnpm bench:scale [--old DIR]`.
+//
+// Drives the gateway under `wrangler dev` (fresh local state, the built-in mock provider) with
+// traffic from many accounts — a few hot ones taking most requests, many cold ones a request or
+// two each — and prints per 1,000 requests what the storage grew by:
+//   D1 rows added (COUNT(*) over every table), D1 bytes added (the database file and its WAL),
+//   bytes per account object (the AccountSpend objects' SQLite files), account objects touched.
+// With `--old DIR` (a checkout of main with its dependencies, e.g. /work/main) the same run is made
+// against that code too, in the same process, and both are printed side by side.
+// D1 statements and Durable Object requests are not observable from outside wrangler dev; the
+// design's figures for them are in docs/scaling.md.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs, promisify } from "node:util";
+
+const run = promisify(execFile);
+const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", NO_UPDATE_NOTIFIER: "1" };
+
+const { values: opts } = parseArgs({
+  options: {
+    accounts: { type: "string", default: "1000" },
+    hot: { type: "string", default: "3" },
+    seconds: { type: "string", default: "20" },
+    connections: { type: "string", default: "16" },
+    /** Share of requests that go to the hot accounts. */
+    "hot-share": { type: "string", default: "0.7" },
+    old: { type: "string" },
+  },
+});
+const ACCOUNTS = Number(opts.accounts);
+const HOT = Number(opts.hot);
+const SECONDS = Number(opts.seconds);
+const CONNECTIONS = Number(opts.connections);
+const HOT_SHARE = Number(opts["hot-share"]);
+
+const keyOf = (i: number) => `sk-sy-v1-scale-${String(i).padStart(6, "0")}-000000000000000000`;
+
+function seedSql(): string {
+  const lines: string[] = [];
+  for (let i = 0; i < ACCOUNTS; i++) {
+    const hash = createHash("sha256").update(keyOf(i)).digest("hex");
+    lines.push(
+      `INSERT INTO accounts (id, name) VALUES ('acct_s${i}', 'Scale ${i}');`,
+      `INSERT INTO workspaces (id, account_id, name) VALUES ('ws_s${i}', 'acct_s${i}', 'Scale ${i}');`,
+      `INSERT INTO api_keys (id, hash, prefix, name, workspace_id, kind) VALUES ('key_s${i}', '${hash}', '${keyOf(i).slice(0, 14)}', 'Scale', 'ws_s${i}', 'inference');`,
+      `INSERT INTO ledger_entries (account_id, workspace_id, kind, amount_nanos, idempotency_key) VALUES ('acct_s${i}', 'ws_s${i}', 'adjustment', 1000000000000, 'seed:s${i}');`,
+      `INSERT INTO account_balances (account_id, balance_nanos) VALUES ('acct_s${i}', 1000000000000);`,
+    );
+  }
+  return lines.join("\n");
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => ok(port));
+    });
+    server.on("error", fail);
+  });
+}
+
+const sizeOf = (dir: string, match: (name: string) => boolean): { bytes: number; files: number } => {
+  let bytes = 0;
+  let files = 0;
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (match(path)) {
+        bytes += statSync(path).size;
+        if (path.endsWith(".sqlite")) files++;
+      }
+    }
+  };
+  try {
+    walk(dir);
+  } catch {
+    // not created yet
+  }
+  return { bytes, files };
+};
+
+interface Figures {
+  requests: number;
+  ok: number;
+  d1Rows: number;
+  d1Bytes: number;
+  objectBytes: number;
+  objects: number;
+}
+
+async function measure(root: string, label: string): Promise<Figures> {
+  const wrangler = join(root, "node_modules/.bin/wrangler");
+  const state = mkdtempSync(join(tmpdir(), "switchyard-scale-"));
+  const persist = ["--persist-to", state];
+  const d1 = (sql: string) => run(wrangler, ["d1", "execute", "DB", "--local", ...persist, "--json", "--command", sql], { cwd: root, env: quietEnv });
+  const rowCount = async () => {
+    const { stdout } = await d1("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations'");
+    const tables = (JSON.parse(stdout).at(-1).results as { name: string }[]).map((t) => t.name);
+    const { stdout: counts } = await d1(`SELECT ${tables.map((t) => `(SELECT COUNT(*) FROM "${t}")`).join(" + ")} AS n`);
+    return JSON.parse(counts).at(-1).results[0].n as number;
+  };
+  const d1Size = () => sizeOf(join(state, "v3/d1"), (p) => /\.sqlite(-wal)?$/.test(p)).bytes;
+  const objectSize = () => sizeOf(join(state, "v3/do"), (p) => p.includes("AccountSpend") && /\.sqlite(-wal)?$/.test(p));
+
+  await run(wrangler, ["d1", "migrations", "apply", "DB", "--local", ...persist], { cwd: root, env: quietEnv });
+  writeFileSync(join(state, "seed.sql"), seedSql());
+  await run(wrangler, ["d1", "execute", "DB", "--local", ...persist, "--file", join(state, "seed.sql")], { cwd: root, env: quietEnv });
+
+  const port = await freePort();
+  const child: ChildProcess = spawn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(await freePort()), "--log-level", "warn", "--show-interactive-dev-session=false", ...persist], {
+    cwd: root, env: quietEnv, stdio: "ignore", detached: true,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; ; i++) {
+      if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
+      if (i > 240) throw new Error(`${label}: wrangler dev did not start`);
+      await new Promise((ok) => setTimeout(ok, 500));
+    }
+    // one request per account first (every account is active), then the measured traffic
+    const rowsBefore = await rowCount();
+    const d1Before = d1Size();
+    let requests = 0;
+    let ok = 0;
+    let cold = 0;
+    const ask = async (i: number) => {
+      requests++;
+      const res = await fetch(`${url}/api/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${keyOf(i)}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "mock/echo", messages: [{ role: "user", content: "hello" }], max_tokens: 16 }),
+      });
+      await res.arrayBuffer();
+      if (res.ok) ok++;
+    };
+    const deadline = Date.now() + SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (Date.now() < deadline) {
+          const hot = Math.random() < HOT_SHARE;
+          await ask(hot ? Math.floor(Math.random() * HOT) : HOT + (cold++ % (ACCOUNTS - HOT)));
+        }
+      }),
+    );
+    // the new design rolls up each minute once it has closed: wait for that (plus the alarm's second)
+    const nextMinute = Math.ceil(Date.now() / 60_000) * 60_000 + 3_000;
+    await new Promise((done) => setTimeout(done, nextMinute - Date.now()));
+    const rowsAfter = await rowCount();
+    const objects = objectSize();
+    return { requests, ok, d1Rows: rowsAfter - rowsBefore, d1Bytes: d1Size() - d1Before, objectBytes: objects.bytes, objects: objects.files };
+  } finally {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      // gone
+    }
+    await new Promise((ok) => setTimeout(ok, 1000));
+    rmSync(state, { recursive: true, force: true });
+  }
+}
+
+const per1000 = (n: number, f: Figures) => ((n * 1000) / f.requests).toFixed(1);
+
+const targets: Array<[string, string]> = [["this branch", resolve(import.meta.dirname, "..")]];
+if (opts.old) targets.push(["old design (--old)", resolve(opts.old)]);
+const results: Array<[string, Figures]> = [];
+for (const [label, root] of targets) {
+  console.error(`${label}: ${ACCOUNTS} accounts (${HOT} hot, ${HOT_SHARE * 100} % of requests), ${CONNECTIONS} connections, ${SECONDS} s …`);
+  results.push([label, await measure(root, label)]);
+}
+console.log(`\n| per 1,000 requests | ${results.map(([l]) => l).join(" | ")} |`);
+console.log(`| --- | ${results.map(() => "---").join(" | ")} |`);
+console.log(`| requests sent (answered) | ${results.map(([, f]) => `${f.requests} (${f.ok})`).join(" | ")} |`);
+console.log(`| D1 rows added | ${results.map(([, f]) => per1000(f.d1Rows, f)).join(" | ")} |`);
+console.log(`| D1 bytes added | ${results.map(([, f]) => per1000(f.d1Bytes, f)).join(" | ")} |`);
+console.log(`| account objects touched | ${results.map(([, f]) => String(f.objects)).join(" | ")} |`);
+console.log(`| bytes per account object (total / objects) | ${results.map(([, f]) => (f.objects ? (f.objectBytes / f.objects).toFixed(0) : "0")).join(" | ")} |`);
+console.log(`| account-object bytes added | ${results.map(([, f]) => per1000(f.objectBytes, f)).join(" | ")} |`);
