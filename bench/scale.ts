@@ -9,9 +9,9 @@
 // against that code too, in the same process, and both are printed side by side.
 // D1 statements and Durable Object requests are not observable from outside wrangler dev; the
 // design's figures for them are in docs/scaling.md.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
@@ -54,6 +54,11 @@ function seedSql(): string {
   return lines.join("\n");
 }
 
+/**
+ * Bytes of the SQLite databases under `dir` whose path matches: each is checkpointed first (the
+ * `sqlite3` CLI, if installed), so the figure is the database's pages, not the high-water mark of
+ * a write-ahead log SQLite reuses without shrinking.
+ */
 const sizeOf = (dir: string, match: (name: string) => boolean): { bytes: number; files: number } => {
   let bytes = 0;
   let files = 0;
@@ -61,9 +66,14 @@ const sizeOf = (dir: string, match: (name: string) => boolean): { bytes: number;
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const path = join(d, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (match(path)) {
-        bytes += statSync(path).size;
-        if (path.endsWith(".sqlite")) files++;
+      else if (match(path) && path.endsWith(".sqlite")) {
+        try {
+          execFileSync("sqlite3", [path, "PRAGMA wal_checkpoint(TRUNCATE);"], { stdio: "ignore" });
+        } catch {
+          // no sqlite3: the WAL is counted as it stands
+        }
+        bytes += statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
+        files++;
       }
     }
   };
@@ -77,6 +87,9 @@ const sizeOf = (dir: string, match: (name: string) => boolean): { bytes: number;
 
 interface Figures {
   requests: number;
+  /** requests to the hot accounts, and the D1 rows of their usage (generations + usage entries, or roll-ups) */
+  hotRequests: number;
+  hotRows: number;
   ok: number;
   d1Rows: number;
   d1Bytes: number;
@@ -95,13 +108,14 @@ async function measure(root: string, label: string): Promise<Figures> {
     const { stdout: counts } = await d1(`SELECT ${tables.map((t) => `(SELECT COUNT(*) FROM "${t}")`).join(" + ")} AS n`);
     return JSON.parse(counts).at(-1).results[0].n as number;
   };
-  const d1Size = () => sizeOf(join(state, "v3/d1"), (p) => /\.sqlite(-wal)?$/.test(p)).bytes;
-  const objectSize = () => sizeOf(join(state, "v3/do"), (p) => p.includes("AccountSpend") && /\.sqlite(-wal)?$/.test(p));
+  const d1Size = () => sizeOf(join(state, "v3/d1"), () => true).bytes;
+  const objectSize = () => sizeOf(join(state, "v3/do"), (p) => p.includes("AccountSpend"));
 
   await run(wrangler, ["d1", "migrations", "apply", "DB", "--local", ...persist], { cwd: root, env: quietEnv });
   writeFileSync(join(state, "seed.sql"), seedSql());
   await run(wrangler, ["d1", "execute", "DB", "--local", ...persist, "--file", join(state, "seed.sql")], { cwd: root, env: quietEnv });
 
+  const d1Seeded = d1Size();
   const port = await freePort();
   const child: ChildProcess = spawn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(await freePort()), "--log-level", "warn", "--show-interactive-dev-session=false", ...persist], {
     cwd: root, env: quietEnv, stdio: "ignore", detached: true,
@@ -115,12 +129,13 @@ async function measure(root: string, label: string): Promise<Figures> {
     }
     // one request per account first (every account is active), then the measured traffic
     const rowsBefore = await rowCount();
-    const d1Before = d1Size();
     let requests = 0;
     let ok = 0;
     let cold = 0;
+    let hotRequests = 0;
     const ask = async (i: number) => {
       requests++;
+      if (i < HOT) hotRequests++;
       const res = await fetch(`${url}/api/v1/chat/completions`, {
         method: "POST",
         headers: { authorization: `Bearer ${keyOf(i)}`, "content-type": "application/json" },
@@ -142,17 +157,30 @@ async function measure(root: string, label: string): Promise<Figures> {
     const nextMinute = Math.ceil(Date.now() / 60_000) * 60_000 + 3_000;
     await new Promise((done) => setTimeout(done, nextMinute - Date.now()));
     const rowsAfter = await rowCount();
+    const hot = Array.from({ length: HOT }, (_, i) => `'acct_s${i}'`).join(", ");
+    const hasGenerations = `(SELECT COUNT(*) FROM generations WHERE account_id IN (${hot}))`;
+    const { stdout: hotOut } = await d1(`SELECT (SELECT COUNT(*) FROM ledger_entries WHERE account_id IN (${hot}) AND kind = 'usage') + ${hasGenerations} AS n`);
+    const hotRows = JSON.parse(hotOut).at(-1).results[0].n as number;
+    // sizes once workerd has closed the databases (their WALs checkpointed into the files)
+    await stop(child);
     const objects = objectSize();
-    return { requests, ok, d1Rows: rowsAfter - rowsBefore, d1Bytes: d1Size() - d1Before, objectBytes: objects.bytes, objects: objects.files };
+    return { requests, ok, hotRequests, hotRows, d1Rows: rowsAfter - rowsBefore, d1Bytes: d1Size() - d1Seeded, objectBytes: objects.bytes, objects: objects.files };
   } finally {
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      // gone
-    }
-    await new Promise((ok) => setTimeout(ok, 1000));
+    await stop(child);
     rmSync(state, { recursive: true, force: true });
   }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((ok) => child.once("exit", ok));
+  try {
+    process.kill(-child.pid!, "SIGTERM");
+  } catch {
+    return; // gone
+  }
+  await Promise.race([exited, new Promise((ok) => setTimeout(ok, 10_000))]);
+  await new Promise((ok) => setTimeout(ok, 500)); // workerd, in the same process group, closing its files
 }
 
 const per1000 = (n: number, f: Figures) => ((n * 1000) / f.requests).toFixed(1);
@@ -168,6 +196,7 @@ console.log(`\n| per 1,000 requests | ${results.map(([l]) => l).join(" | ")} |`)
 console.log(`| --- | ${results.map(() => "---").join(" | ")} |`);
 console.log(`| requests sent (answered) | ${results.map(([, f]) => `${f.requests} (${f.ok})`).join(" | ")} |`);
 console.log(`| D1 rows added | ${results.map(([, f]) => per1000(f.d1Rows, f)).join(" | ")} |`);
+console.log(`| D1 usage rows per 1,000 requests of the ${HOT} hot accounts | ${results.map(([, f]) => ((f.hotRows * 1000) / Math.max(1, f.hotRequests)).toFixed(1)).join(" | ")} |`);
 console.log(`| D1 bytes added | ${results.map(([, f]) => per1000(f.d1Bytes, f)).join(" | ")} |`);
 console.log(`| account objects touched | ${results.map(([, f]) => String(f.objects)).join(" | ")} |`);
 console.log(`| bytes per account object (total / objects) | ${results.map(([, f]) => (f.objects ? (f.objectBytes / f.objects).toFixed(0) : "0")).join(" | ")} |`);
