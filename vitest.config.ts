@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { bundleGateway } from "./scripts/lib/bundle-gateway.ts";
 import { createFakeStripe } from "./tests/fake-stripe/handler.ts";
 import { TEST_SECRET_KEY as TEST_STRIPE_SECRET_KEY } from "./workers/billing/test/setup/fake-stripe.ts";
 
@@ -24,6 +25,9 @@ const WORKERS_TEST_TIMEOUT_MS = 30_000;
  */
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
+  // The dashboard reads per-request records from the gateway's AccountSpend objects (a Durable Object
+  // binding with script_name): the bundled gateway runs beside it as an auxiliary worker.
+  const gatewayBundle = await bundleGateway();
   const fakeStripe = createFakeStripe("http://stripe.fake");
   return {
     test: {
@@ -82,6 +86,17 @@ export default defineConfig(async () => {
                 },
                 // The dashboard's only outbound calls go to Stripe: answered in-process by the fake.
                 outboundService: (request: Request) => fakeStripe.handle(request),
+                workers: [
+                  {
+                    name: "switchyard-gateway",
+                    modules: true,
+                    scriptPath: gatewayBundle,
+                    compatibilityDate: "2026-04-01",
+                    compatibilityFlags: ["nodejs_compat"],
+                    durableObjects: { ACCOUNT_SPEND: { className: "AccountSpend", useSQLite: true } },
+                    d1Databases: { DB: "00000000-0000-0000-0000-000000000000" },
+                  },
+                ],
               },
             }),
           ],

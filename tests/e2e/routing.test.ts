@@ -65,15 +65,15 @@ const ask = (content: string, provider: Record<string, unknown> = { order: ["moc
 });
 const chatRequests = (server: MockServer) => server.requests.filter((r) => r.path.endsWith("/chat/completions")).length;
 
+/** The generation's record, as the API reads it from the account's spend object (D1 no longer holds per-request rows). */
 async function generation(id: string) {
-  const [row] = await queryD1<{ provider: string; status: string; cost_nanos: number; attempts: string }>(
-    gateway.stateDir,
-    `SELECT provider, status, cost_nanos, attempts FROM generations WHERE id = '${id}'`,
-  );
-  return row;
+  const res = await fetch(`${gateway.url}/api/v1/generation?id=${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${gateway.apiKey}` } });
+  if (res.status !== 200) return undefined;
+  const { data } = (await res.json()) as { data: { provider_slug: string; status: string; total_cost: number; attempts: unknown[] } };
+  return { provider: data.provider_slug, status: data.status, cost_nanos: Math.round(data.total_cost * 1e9), attempts: JSON.stringify(data.attempts) };
 }
 
-/** The generation row, once settlement (after the response) has written it. */
+/** The generation record, once settlement (after the response) has stored it. */
 async function settled(id: string) {
   for (let i = 0; i < 30; i++) {
     const row = await generation(id);

@@ -86,6 +86,15 @@ export const ledgerEntries = sqliteTable(
     generationId: text("generation_id"),
     description: text("description"),
     createdAt: createdAt(),
+    // ── usage roll-ups only (idempotency key `rollup:…`): one entry per account, workspace, key, model and UTC minute,
+    // written by the account's spend object from its per-request records (docs/accounts-and-spend.md) ──
+    model: text("model"),
+    /** Requests summed in this roll-up; a roll-up is only ever raised to a larger count (a retry or a replay changes nothing). */
+    requestCount: integer("request_count"),
+    promptTokens: integer("prompt_tokens"),
+    completionTokens: integer("completion_tokens"),
+    /** JSON: the successful requests per provider (activity), and the BYOK fees inside amount_nanos. */
+    detail: text("detail"),
   },
   (t) => [
     index("ledger_account_idx").on(t.accountId, t.createdAt),

@@ -3,6 +3,8 @@ import type { Role } from "@switchyard/dashboards";
 /** Bindings and configuration of the dashboard worker (see workers/dashboard/wrangler.toml). */
 export interface Env {
   DB: D1Database;
+  /** The gateway's per-account spend objects (script_name binding): the Activity list reads their per-request records. */
+  ACCOUNT_SPEND: DurableObjectNamespace<import("../../gateway/src/accounts/spend/account-spend.ts").AccountSpend>;
   /** Where the API is, shown in the examples on the keys page. */
   GATEWAY_URL?: string;
   /** Credit purchase bounds in cents (as the billing worker reads them). */

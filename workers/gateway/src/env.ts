@@ -11,6 +11,10 @@ export interface Env {
   FREE_TIER_LIMITER: DurableObjectNamespace<import("./routing/free-tier-limiter.ts").FreeTierLimiter>;
   /** One AccountSpend per account: reserves and settles spend (accounts/spend/account-spend.ts). */
   ACCOUNT_SPEND: DurableObjectNamespace<import("./accounts/spend/account-spend.ts").AccountSpend>;
+  /** Where per-request records go once past retention (NDJSON, gzip, one object per account per UTC day). */
+  RECORDS_ARCHIVE?: R2Bucket;
+  /** Whole UTC days a per-request record stays in its account's spend object (default 30). */
+  RECORD_RETENTION_DAYS?: string;
   /** JSON map provider slug → base URL, overriding the catalog (tests, benchmarks, self-hosted upstreams). */
   PROVIDER_BASE_URLS?: string;
   /** Largest request body accepted, in bytes. */

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { clearKeyCache, KEY_CACHE_TTL_MS, keyCacheSize } from "../src/accounts/key-cache.ts";
 import { resetClockForTests, setNowForTests } from "../src/lib/clock.ts";
-import { call, chat, countingD1, json } from "./setup/call.ts";
+import { call, chat, countingD1, firstRecord, json, rolledUp } from "./setup/call.ts";
 import { seedKey, seedTenant } from "./setup/seed.ts";
 
 afterEach(resetClockForTests);
@@ -49,7 +49,7 @@ describe("bearer auth", () => {
     const res = await chat(broke.key);
     expect(res.status).toBe(402);
     expect((await json(res)).error).toMatchObject({ code: 402, message: expect.stringContaining("Insufficient credits") });
-    const gens = await env.DB.prepare("SELECT COUNT(*) AS n FROM generations WHERE account_id = ?").bind(broke.accountId).first<{ n: number }>();
+    const gens = await firstRecord<{ n: number }>(broke.accountId, "SELECT COUNT(*) AS n FROM generations");
     expect(gens!.n).toBe(0);
   });
 
@@ -77,6 +77,7 @@ describe("bearer auth", () => {
     const res = await chat(t.key, "spend a little", { max_tokens: 20 });
     expect((await json(res)).error.message).toMatch(/API key limit reached/);
     // the spend never passed the limit
+    await rolledUp(t.accountId);
     const spent = await env.DB.prepare("SELECT -SUM(amount_nanos) AS s FROM ledger_entries WHERE api_key_id = ? AND kind = 'usage'").bind(t.keyId).first<{ s: number }>();
     expect(spent!.s).toBeLessThanOrEqual(300_000);
   });
@@ -89,6 +90,7 @@ describe("bearer auth", () => {
     expect(status).toBe(403);
     const res = await chat(other.key, "spend", { max_tokens: 20 });
     expect((await json(res)).error.message).toMatch(/Workspace monthly budget reached/);
+    await rolledUp(t.accountId);
     const spent = await env.DB.prepare("SELECT -SUM(amount_nanos) AS s FROM ledger_entries WHERE workspace_id = ? AND kind = 'usage'").bind(t.workspaceId).first<{ s: number }>();
     expect(spent!.s).toBeLessThanOrEqual(200_000);
   });

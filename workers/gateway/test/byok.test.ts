@@ -6,7 +6,7 @@ import { reconcile } from "../../billing/src/ledger/reconcile.ts";
 import type { AuthContext } from "../src/accounts/auth.ts";
 import { settleGeneration } from "../src/accounts/settle.ts";
 import type { GenerationOutcome } from "../src/inference/generation.ts";
-import { balanceOf, call } from "./setup/call.ts";
+import { balanceOf, call, firstRecord, records } from "./setup/call.ts";
 import { giveByokKey } from "./setup/byok.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 
@@ -14,18 +14,23 @@ import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 const hostedCost = (usage: { prompt_tokens: number; completion_tokens: number }) => BigInt(usage.prompt_tokens * 1000 + usage.completion_tokens * 2000);
 
 
-const byokRequestsCounted = async (accountId: string) =>
-  (await env.DB.prepare("SELECT COALESCE(SUM(requests), 0) AS n FROM byok_monthly_usage WHERE account_id = ?").bind(accountId).first<number>("n"))!;
+// The free million is counted in the account's spend object (its D1 count, if any, is where it starts the month).
+const monthNow = () => new Date().toISOString().slice(0, 7);
+
+// A month the object has not counted yet starts from D1's count (a deployment from before the move).
+const byokRequestsCounted = async (accountId: string, month = monthNow()) =>
+  (await firstRecord<{ n: number }>(accountId, "SELECT requests AS n FROM byok_months WHERE month = ?", month))?.n ??
+  (await env.DB.prepare("SELECT COALESCE(SUM(requests), 0) AS n FROM byok_monthly_usage WHERE account_id = ? AND month = ?").bind(accountId, month).first<number>("n"))!;
 
 const seedMonth = (accountId: string, month: string, requests: number) =>
   env.DB.prepare("INSERT INTO byok_monthly_usage (account_id, month, requests) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET requests = excluded.requests")
     .bind(accountId, month, requests)
     .run();
 
-const monthNow = () => new Date().toISOString().slice(0, 7);
 
+// Each request's fee is part of its record's exact charge (D1 has it inside the minute's roll-up).
 const feeEntries = async (accountId: string) =>
-  (await env.DB.prepare("SELECT amount_nanos, idempotency_key FROM ledger_entries WHERE account_id = ? AND kind = 'byok_fee' ORDER BY id").bind(accountId).all()).results;
+  records(accountId, "SELECT -byok_fee_nanos AS amount_nanos, 'byok_fee:' || id AS idempotency_key FROM generations WHERE byok_fee_nanos > 0 ORDER BY rowid");
 
 async function expectReconciled(accountId: string) {
   expect((await reconcile(env.DB)).differences.filter((d) => d.account_id === accountId)).toEqual([]);
@@ -46,7 +51,7 @@ describe("BYOK: requests served with the workspace's own provider key", () => {
     expect(res.headers.get("x-switchyard-provider")).toBe("mock");
     expect(body.usage).toMatchObject({ is_byok: true, cost: 0 });
 
-    const gen = await env.DB.prepare("SELECT byok, cost_nanos, byok_fee_nanos, attempts FROM generations WHERE id = ?").bind(body.id).first<any>();
+    const gen = await firstRecord<any>(tenant.accountId, "SELECT byok, cost_nanos, byok_fee_nanos, attempts FROM generations WHERE id = ?", body.id);
     expect(gen).toMatchObject({ byok: 1, cost_nanos: 0, byok_fee_nanos: 0 });
     expect(JSON.parse(gen.attempts)).toEqual([{ provider: "mock", model: "mock/echo", status: 200, byok: true }]);
     expect(await byokRequestsCounted(tenant.accountId)).toBe(1);
@@ -74,7 +79,7 @@ describe("BYOK: requests served with the workspace's own provider key", () => {
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ amount_nanos: -Number(fee) });
     expect(entries[0]!.idempotency_key).not.toBe(`byok_fee:${millionth.id}`);
-    const gen = await env.DB.prepare("SELECT byok_fee_nanos, cost_nanos FROM generations WHERE id = ?").bind(String(entries[0]!.idempotency_key).slice("byok_fee:".length)).first();
+    const gen = await firstRecord(tenant.accountId, "SELECT byok_fee_nanos, cost_nanos FROM generations WHERE id = ?", String(entries[0]!.idempotency_key).slice("byok_fee:".length));
     expect(gen).toEqual({ byok_fee_nanos: Number(fee), cost_nanos: 0 });
     await expectReconciled(tenant.accountId);
   });
@@ -100,7 +105,7 @@ describe("BYOK fallback", () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;
     expect(body.usage.is_byok).toBe(false);
-    const gen = await env.DB.prepare("SELECT byok, cost_nanos, attempts FROM generations WHERE id = ?").bind(body.id).first<any>();
+    const gen = await firstRecord<any>(tenant.accountId, "SELECT byok, cost_nanos, attempts FROM generations WHERE id = ?", body.id);
     expect(JSON.parse(gen.attempts)).toEqual([
       { provider: "mock", model: "mock/echo", status: 401, message: expect.any(String), byok: true },
       { provider: "mock", model: "mock/echo", status: 200 },
@@ -151,7 +156,7 @@ describe("BYOK settlement is exactly once per generation", () => {
     await settleGeneration(env, authFor(tenant), gen);
     await settleGeneration(env, authFor(tenant), gen);
     await Promise.all([1, 2, 3].map(() => settleGeneration(env, authFor(tenant), gen)));
-    expect(await byokRequestsCounted(tenant.accountId)).toBe(1_000_001);
+    expect(await byokRequestsCounted(tenant.accountId, "2026-03")).toBe(1_000_001);
     expect(await feeEntries(tenant.accountId)).toEqual([{ amount_nanos: -50_000, idempotency_key: "byok_fee:gen-byok-once" }]);
     expect(await balanceOf(tenant.accountId)).toBe(before - 50_000);
     await expectReconciled(tenant.accountId);
@@ -162,7 +167,7 @@ describe("BYOK settlement is exactly once per generation", () => {
     await seedMonth(tenant.accountId, "2026-03", 999_998);
     const at = Date.parse("2026-03-20T08:00:00Z");
     await Promise.all(Array.from({ length: 6 }, (_, i) => settleGeneration(env, authFor(tenant), outcome(`gen-byok-race-${i}`, at))));
-    expect(await byokRequestsCounted(tenant.accountId)).toBe(1_000_004);
+    expect(await byokRequestsCounted(tenant.accountId, "2026-03")).toBe(1_000_004);
     expect(await feeEntries(tenant.accountId)).toHaveLength(4); // requests 1,000,001 … 1,000,004
     await expectReconciled(tenant.accountId);
   });
@@ -175,7 +180,7 @@ describe("BYOK settlement is exactly once per generation", () => {
     expect(await balanceOf(tenant.accountId)).toBe(before - 50_000); // still January: past the free million
     await settleGeneration(env, authFor(tenant), outcome("gen-byok-feb-first", Date.parse("2026-02-01T00:00:00.000Z")));
     expect(await balanceOf(tenant.accountId)).toBe(before - 50_000); // February: free again
-    const months = (await env.DB.prepare("SELECT month, requests FROM byok_monthly_usage WHERE account_id = ? ORDER BY month").bind(tenant.accountId).all()).results;
+    const months = await records(tenant.accountId, "SELECT month, requests FROM byok_months ORDER BY month");
     expect(months).toEqual([{ month: "2026-01", requests: 1_000_001 }, { month: "2026-02", requests: 1 }]);
     await expectReconciled(tenant.accountId);
   });

@@ -2,7 +2,7 @@ import { byokFeeNanos } from "@switchyard/fees";
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { giveByokKey } from "./setup/byok.ts";
-import { balanceOf, call, ledgerSum, sseData } from "./setup/call.ts";
+import { balanceOf, call, ledgerSum, sseData, firstRecord } from "./setup/call.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 
 // Prompt tokens the provider served from its prompt cache (and Anthropic's cache writes)
@@ -34,7 +34,7 @@ const post = (model: string, content: string, extra: Record<string, unknown> = {
   call("/api/v1/chat/completions", { method: "POST", key: tenant.key, json: { model, messages: [{ role: "user", content }], provider: { sort: "price" }, ...extra } });
 
 const usageDebit = async (generationId: string) =>
-  (await env.DB.prepare("SELECT amount_nanos FROM ledger_entries WHERE idempotency_key = ?").bind(`usage:${generationId}`).first<number>("amount_nanos"))!;
+  -(await firstRecord<{ charge: number }>(tenant.accountId, "SELECT cost_nanos + byok_fee_nanos AS charge FROM generations WHERE id = ?", generationId))!.charge;
 
 // Same length with and without caching, so both prompts count the same tokens.
 const PROMPT = "a long system prompt worth caching, then a question";
@@ -51,7 +51,7 @@ describe("prompt-cache pricing through the gateway", () => {
     const nanos = expectedNanos("mock/echo", body.usage, CACHED);
     expect(body.usage.cost).toBe(nanos / 1e9);
 
-    const gen = await env.DB.prepare("SELECT cost_nanos, provider FROM generations WHERE id = ?").bind(body.id).first<any>();
+    const gen = await firstRecord<any>(tenant.accountId, "SELECT cost_nanos, provider FROM generations WHERE id = ?", body.id);
     expect(gen).toEqual({ cost_nanos: nanos, provider: "mock" });
     expect(await usageDebit(body.id)).toBe(-nanos);
     expect(await balanceOf(tenant.accountId)).toBe(before - nanos);

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { balanceOf, call, ledgerSum, sseData } from "./setup/call.ts";
+import { balanceOf, call, ledgerSum, sseData, firstRecord } from "./setup/call.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 
 // mock/echo is priced at 1000 nano-dollars per prompt token and 2000 per completion token.
@@ -43,7 +43,7 @@ describe("POST /api/v1/chat/completions, non-streaming", () => {
     expect(cost).toBe(expectedNanos / 1e9);
 
     // settled: generation recorded, account debited by exactly the cost, ledger reconciles
-    const gen = await env.DB.prepare("SELECT * FROM generations WHERE id = ?").bind(body.id).first<any>();
+    const gen = await firstRecord<any>(tenant.accountId, "SELECT * FROM generations WHERE id = ?", body.id);
     expect(gen).toMatchObject({ status: "success", provider: "mock", cost_nanos: expectedNanos, model: "mock/echo", streamed: 0 });
     expect(await balanceOf(tenant.accountId)).toBe(before - expectedNanos);
     expect(await ledgerSum(tenant.accountId)).toBe(await balanceOf(tenant.accountId));
@@ -108,7 +108,7 @@ describe("POST /api/v1/chat/completions, streaming", () => {
     expect(last.error.code).toBe(502);
     expect(last.choices[0].finish_reason).toBe("error");
     const id = last.id;
-    const gen = await env.DB.prepare("SELECT status, cost_nanos FROM generations WHERE id = ?").bind(id).first<any>();
+    const gen = await firstRecord<any>(tenant.accountId, "SELECT status, cost_nanos FROM generations WHERE id = ?", id);
     expect(gen).toEqual({ status: "error", cost_nanos: 0 });
     expect(await balanceOf(tenant.accountId)).toBe(before);
   });

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { balanceOf, call, sseData } from "./setup/call.ts";
+import { balanceOf, call, sseData, firstRecord } from "./setup/call.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 
 let tenant: SeededTenant;
@@ -23,7 +23,7 @@ describe("POST /api/v1/completions", () => {
     expect(res.headers.get("x-generation-id")).toBe(body.id);
     const nanos = body.usage.prompt_tokens * 1000 + body.usage.completion_tokens * 2000;
     expect(body.usage.cost).toBe(nanos / 1e9);
-    const gen = await env.DB.prepare("SELECT status, cost_nanos FROM generations WHERE id = ?").bind(body.id).first<any>();
+    const gen = await firstRecord<any>(tenant.accountId, "SELECT status, cost_nanos FROM generations WHERE id = ?", body.id);
     expect(gen).toEqual({ status: "success", cost_nanos: nanos });
     expect(await balanceOf(tenant.accountId)).toBe(before - nanos);
   });

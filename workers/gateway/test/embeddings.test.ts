@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { giveByokKey } from "./setup/byok.ts";
-import { balanceOf, call, ledgerSum } from "./setup/call.ts";
+import { balanceOf, call, ledgerSum, firstRecord } from "./setup/call.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 
 // mock/embed costs 100 nano-dollars per input token; the mock counts ceil(chars / 4) per text.
@@ -27,7 +27,7 @@ describe("POST /api/v1/embeddings", () => {
     ]);
     expect(body.usage).toEqual({ prompt_tokens: 3 + 3, total_tokens: 6, cost: (6 * PRICE) / 1e9, is_byok: false });
     expect(res.headers.get("x-generation-id")).toBe(body.id);
-    const gen = await env.DB.prepare("SELECT status, model, prompt_tokens, completion_tokens, cost_nanos FROM generations WHERE id = ?").bind(body.id).first<any>();
+    const gen = await firstRecord<any>(tenant.accountId, "SELECT status, model, prompt_tokens, completion_tokens, cost_nanos FROM generations WHERE id = ?", body.id);
     expect(gen).toEqual({ status: "success", model: "mock/embed", prompt_tokens: 6, completion_tokens: 0, cost_nanos: 6 * PRICE });
     expect(await balanceOf(tenant.accountId)).toBe(before - 6 * PRICE);
     expect(await ledgerSum(tenant.accountId)).toBe(await balanceOf(tenant.accountId));
@@ -71,7 +71,7 @@ describe("POST /api/v1/embeddings", () => {
     const res = await embed({ model: "mock/embed", input: "mine" }, own.key);
     const body = (await res.json()) as any;
     expect(body.usage).toMatchObject({ cost: 0, is_byok: true });
-    const gen = await env.DB.prepare("SELECT byok, cost_nanos FROM generations WHERE id = ?").bind(body.id).first<any>();
+    const gen = await firstRecord<any>(own.accountId, "SELECT byok, cost_nanos FROM generations WHERE id = ?", body.id);
     expect(gen).toEqual({ byok: 1, cost_nanos: 0 });
     expect(await balanceOf(own.accountId)).toBe(before);
   });

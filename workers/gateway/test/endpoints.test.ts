@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { resetClockForTests, setNowForTests } from "../src/lib/clock.ts";
 import { sha256Hex } from "@switchyard/keys";
-import { balanceOf, call, chat, json } from "./setup/call.ts";
+import { balanceOf, call, chat, json, firstRecord } from "./setup/call.ts";
 import { clearHealth } from "./setup/health.ts";
 import { addCredits, seedKey, seedTenant } from "./setup/seed.ts";
 
@@ -77,7 +77,7 @@ describe("GET /api/v1/generation", () => {
     });
     expect(data.generation_time).toBeGreaterThanOrEqual(data.latency);
     expect(Date.parse(data.created_at)).not.toBeNaN();
-    const row = await env.DB.prepare("SELECT * FROM generations WHERE id = ?").bind(body.id).first();
+    const row = await firstRecord(t.accountId, "SELECT * FROM generations WHERE id = ?", body.id);
     expect(JSON.stringify(row)).not.toMatch(/secret prompt|Echo:/);
   });
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { balanceOf, call, ledgerSum, sseData } from "./setup/call.ts";
+import { balanceOf, call, ledgerSum, sseData, firstRecord } from "./setup/call.ts";
 import { clearHealth, healthDetails } from "./setup/health.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 import { REFUSE, type ScriptedUpstreams, scriptedUpstreams } from "./setup/upstreams.ts";
@@ -32,7 +32,7 @@ async function chat(body: unknown, key = tenant.key) {
 }
 
 async function generation(id: string) {
-  return env.DB.prepare("SELECT status, provider, cost_nanos, attempts FROM generations WHERE id = ?").bind(id).first<{ status: string; provider: string; cost_nanos: number; attempts: string }>();
+  return firstRecord<{ status: string; provider: string; cost_nanos: number; attempts: string }>(tenant.accountId, "SELECT status, provider, cost_nanos, attempts FROM generations WHERE id = ?", id);
 }
 
 describe("failover before the first byte", () => {
@@ -99,9 +99,7 @@ describe("failover before the first byte", () => {
     expect(body.error.metadata.attempts.map((a: any) => [a.provider, a.status])).toEqual([["mock", 502], ["mock-eu", 503]]);
     expect(await balanceOf(tenant.accountId)).toBe(before);
     // recorded all the same, with every attempt, at no cost; and its reserve no longer holds credit
-    const row = await env.DB.prepare("SELECT model, status, error_code, cost_nanos, provider, attempts FROM generations WHERE account_id = ? ORDER BY created_at DESC LIMIT 1")
-      .bind(tenant.accountId)
-      .first<any>();
+    const row = await firstRecord<any>(tenant.accountId, "SELECT model, status, error_code, cost_nanos, provider, attempts FROM generations ORDER BY created_at DESC LIMIT 1");
     expect(row).toMatchObject({ model: "mock/echo", status: "error", error_code: 503, cost_nanos: 0, provider: null });
     expect(JSON.parse(row.attempts).map((a: any) => [a.provider, a.status])).toEqual([["mock", 502], ["mock-eu", 503]]);
     const stub = env.ACCOUNT_SPEND.get(env.ACCOUNT_SPEND.idFromName(tenant.accountId));

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { giveByokKey } from "./setup/byok.ts";
-import { balanceOf, call, sseData } from "./setup/call.ts";
+import { balanceOf, call, sseData, firstRecord } from "./setup/call.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 
 // The in-process mock answers in Anthropic's and Gemini's own wire formats; every
@@ -42,7 +42,7 @@ describe.each(FORMATS)("%s adapter through the gateway", (_name, model, provider
     expect([prompt_tokens, completion_tokens]).toEqual([reference.usage.prompt_tokens, reference.usage.completion_tokens]);
     const nanos = prompt_tokens * PROMPT_PRICE + completion_tokens * COMPLETION_PRICE;
     expect(cost).toBe(nanos / 1e9);
-    const gen = await env.DB.prepare("SELECT status, provider, cost_nanos FROM generations WHERE id = ?").bind(body.id).first<any>();
+    const gen = await firstRecord<any>(tenant.accountId, "SELECT status, provider, cost_nanos FROM generations WHERE id = ?", body.id);
     expect(gen).toEqual({ status: "success", provider: providerSlug, cost_nanos: nanos });
     expect(await balanceOf(tenant.accountId)).toBe(before - nanos - Math.round(reference.usage.cost * 1e9));
   });
@@ -177,7 +177,7 @@ describe("provider keys travel the way each provider wants them", () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;
     expect(body.usage.is_byok).toBe(false);
-    const gen = await env.DB.prepare("SELECT attempts FROM generations WHERE id = ?").bind(body.id).first<any>();
+    const gen = await firstRecord<any>(own.accountId, "SELECT attempts FROM generations WHERE id = ?", body.id);
     expect(JSON.parse(gen.attempts)).toEqual([
       { provider: "mock-anthropic", model: "mock/claude-echo", status: 401, message: "invalid x-api-key", byok: true },
       { provider: "mock-anthropic", model: "mock/claude-echo", status: 200 },
@@ -189,7 +189,7 @@ describe("provider keys travel the way each provider wants them", () => {
     await giveByokKey(own, "mock-gemini", "bad-key");
     const res = await call("/api/v1/chat/completions", { method: "POST", key: own.key, json: ask("mock/gemini-echo", "hi") });
     expect(res.status).toBe(200);
-    const gen = await env.DB.prepare("SELECT attempts FROM generations WHERE id = ?").bind(((await res.json()) as any).id).first<any>();
+    const gen = await firstRecord<any>(own.accountId, "SELECT attempts FROM generations WHERE id = ?", ((await res.json()) as any).id);
     expect(JSON.parse(gen.attempts).map((a: any) => [a.status, a.byok ?? false])).toEqual([
       [400, true],
       [200, false],

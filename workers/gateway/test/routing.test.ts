@@ -2,7 +2,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import type { FreeTierLimiter } from "../src/routing/free-tier-limiter.ts";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { giveByokKey } from "./setup/byok.ts";
-import { balanceOf, call, sseData } from "./setup/call.ts";
+import { balanceOf, call, sseData, firstRecord } from "./setup/call.ts";
 import { clearHealth } from "./setup/health.ts";
 import { clearStats } from "./setup/stats.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
@@ -85,7 +85,7 @@ describe("workspace ZDR and EU-only: every request, no way around them", () => {
     spies.forEach((s) => s.mockRestore());
     expect(json.choices[0].message.content).toContain(secret);
     expect(logged).not.toContain(secret);
-    const gen = await env.DB.prepare("SELECT * FROM generations WHERE id = ?").bind(json.id).first<Record<string, unknown>>();
+    const gen = await firstRecord<Record<string, unknown>>(zdr.accountId, "SELECT * FROM generations WHERE id = ?", json.id);
     expect(JSON.stringify(gen)).not.toContain(secret);
     expect(JSON.parse(gen!.attempts as string)).toEqual([
       { provider: "mock-eu", model: "mock/echo", status: 500 },
@@ -96,7 +96,7 @@ describe("workspace ZDR and EU-only: every request, no way around them", () => {
   it("without ZDR the provider's error message is kept in the attempts", async () => {
     upstreams.script("mock", ["status=500"]);
     const { json } = await chat(ask("mock/echo", { provider: { sort: "price" } }), open.key);
-    const gen = await env.DB.prepare("SELECT attempts FROM generations WHERE id = ?").bind(json.id).first<{ attempts: string }>();
+    const gen = await firstRecord<{ attempts: string }>(open.accountId, "SELECT attempts FROM generations WHERE id = ?", json.id);
     expect(JSON.parse(gen!.attempts)[0].message).toMatch(/server had an error/);
   });
 });

@@ -59,10 +59,10 @@ describe("log capture sees what the worker logs", () => {
     const at = Date.now();
     await spend.reserve({ accountId: t.accountId, reservationId: "gen-refused", amountNanos: 1_000, keyId: t.keyId, keyLimitNanos: null, keyLimitReset: "none", workspaceId: t.workspaceId, workspaceBudgetNanos: null, now: at });
     const from = capturedLogs().length;
-    // a generation row D1 refuses (NOT NULL status): the object logs and keeps it for a retry
+    // a generation record the object's SQLite refuses (NOT NULL status): the object logs it
     const generation = { id: "gen-refused", accountId: t.accountId, workspaceId: t.workspaceId, apiKeyId: t.keyId, model: "mock/echo", status: null, costNanos: 0, createdAt: at };
     await spend.settle({ reservationId: "gen-refused", accountId: t.accountId, keyId: t.keyId, usedAt: at, byok: null, generation: generation as never, entries: [] });
-    expect(capturedLogs().slice(from).join("\n")).toContain("settlement not written, will retry");
+    expect(capturedLogs().slice(from).join("\n")).toContain("settlement not recorded");
   });
 
   it("the secret patterns catch a key", () => {

@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../src/index.ts";
-import { balanceOf } from "./setup/call.ts";
+import { balanceOf, firstRecord } from "./setup/call.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 
 let tenant: SeededTenant;
@@ -47,7 +47,7 @@ describe("streamed answers are forwarded, not buffered", () => {
     expect(Date.now() - started).toBeLessThan(1_000); // not held for the provider's 5 s
     await waitOnExecutionContext(ctx); // the settlement, and the read of what the provider still sends
     expect(Date.now() - started).toBeLessThan(3_000);
-    const gen = await env.DB.prepare("SELECT status FROM generations WHERE id = ?").bind(res.headers.get("x-generation-id")).first<{ status: string }>();
+    const gen = await firstRecord<{ status: string }>(tenant.accountId, "SELECT status FROM generations WHERE id = ?", res.headers.get("x-generation-id"));
     expect(gen?.status).toBe("success");
   });
 
@@ -60,7 +60,7 @@ describe("streamed answers are forwarded, not buffered", () => {
     await reader.read();
     await reader.cancel();
     await waitOnExecutionContext(ctx);
-    const gen = await env.DB.prepare("SELECT status, cost_nanos FROM generations WHERE id = ?").bind(id).first<{ status: string; cost_nanos: number }>();
+    const gen = await firstRecord<{ status: string; cost_nanos: number }>(tenant.accountId, "SELECT status, cost_nanos FROM generations WHERE id = ?", id);
     expect(gen?.status).toBe("cancelled");
     expect(gen!.cost_nanos).toBeGreaterThan(0); // the prompt and the first words were generated: the provider bills them
     expect(await balanceOf(tenant.accountId)).toBe(before - gen!.cost_nanos);

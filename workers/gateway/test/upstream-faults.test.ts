@@ -3,7 +3,7 @@ import { MAX_SSE_EVENT_CHARS } from "@switchyard/providers";
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import worker from "../src/index.ts";
-import { balanceOf, call, sseData } from "./setup/call.ts";
+import { balanceOf, call, sseData, firstRecord } from "./setup/call.ts";
 import { clearHealth, healthDetails } from "./setup/health.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 import { type ScriptedUpstreams, scriptedUpstreams } from "./setup/upstreams.ts";
@@ -41,7 +41,7 @@ const ask = (content: string, extra: Record<string, unknown> = {}) => ({
 const chat = (body: unknown) => call("/api/v1/chat/completions", { method: "POST", key: tenant.key, json: body, env: upstreams.env });
 
 async function generation(id: string) {
-  return env.DB.prepare("SELECT status, error_code, provider, cost_nanos FROM generations WHERE id = ?").bind(id).first();
+  return firstRecord(tenant.accountId, "SELECT status, error_code, provider, cost_nanos FROM generations WHERE id = ?", id);
 }
 
 async function expectChargedOnly(provider: keyof typeof PRICES, usage: { prompt_tokens: number; completion_tokens: number }) {

@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import worker from "../src/index.ts";
-import { call } from "./setup/call.ts";
+import { call, records } from "./setup/call.ts";
 import { capturedLogs } from "./setup/capture-logs.ts";
 import { clearHealth } from "./setup/health.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
@@ -153,8 +153,8 @@ describe("zero data retention", () => {
     expect(found(await dumpAllStorage([zdr.accountId]), traffic)).toEqual([]);
     expect(found(capturedLogs().slice(logsFrom).join("\n"), traffic)).toEqual([]);
     // and the requests were recorded, as numbers only
-    const rows = await env.DB.prepare("SELECT status, COUNT(*) AS n FROM generations WHERE workspace_id = ? GROUP BY status ORDER BY status").bind(zdr.workspaceId).all();
-    expect(rows.results).toEqual([
+    const rows = await records(zdr.accountId, "SELECT status, COUNT(*) AS n FROM generations WHERE workspace_id = ? GROUP BY status ORDER BY status", zdr.workspaceId);
+    expect(rows).toEqual([
       { status: "cancelled", n: 1 },
       { status: "error", n: 5 }, // the two that nothing answered (400, 503) too: their attempts carry no provider text
       { status: "success", n: 6 },

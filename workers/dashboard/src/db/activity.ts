@@ -1,6 +1,8 @@
 import type { ActivityFilters, ActivityRow } from "@switchyard/dashboards";
-import { apiKeys, generations } from "@switchyard/db";
+import { apiKeys, generations, ledgerEntries } from "@switchyard/db";
 import { type SQL, and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
+import type { GenerationRecord, RecordQuery } from "../../../gateway/src/accounts/spend/request-records.ts";
+import type { Env } from "../env.ts";
 import type { Db } from "./client.ts";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -47,7 +49,7 @@ const columns = {
   keyName: apiKeys.name,
   promptTokens: generations.promptTokens,
   completionTokens: generations.completionTokens,
-  costNanos: generations.costNanos,
+  costNanos: sql<number>`${generations.costNanos} + ${generations.byokFeeNanos}`,
   latencyMs: generations.latencyMs,
   ttftMs: generations.ttftMs,
   status: generations.status,
@@ -59,8 +61,8 @@ const columns = {
 
 export type ActivityRecord = ActivityRow & { keyId: string; ttftMs: number | null; finishReason: string | null };
 
-/** Newest first, `limit` rows, filtered; uses the (workspace_id, created_at) index. */
-export function queryActivity(db: Db, workspaceId: string, f: ActivityFilters, limit: number, before?: string): Promise<ActivityRecord[]> {
+/** D1's per-request rows from before the move to the accounts' spend objects (nothing writes them any more). */
+function legacyActivity(db: Db, workspaceId: string, f: ActivityFilters, limit: number, before?: string): Promise<ActivityRecord[]> {
   return db
     .select(columns)
     .from(generations)
@@ -70,10 +72,63 @@ export function queryActivity(db: Db, workspaceId: string, f: ActivityFilters, l
     .limit(limit);
 }
 
+/**
+ * Newest first, `limit` rows, filtered: the account's per-request records, read from its
+ * spend object in the gateway (the ACCOUNT_SPEND binding), then D1's legacy rows.
+ */
+export async function queryActivity(env: Env, db: Db, ws: { id: string; accountId: string }, f: ActivityFilters, limit: number, before?: string): Promise<ActivityRecord[]> {
+  const cursor = parseCursor(before) ?? undefined;
+  const [records, legacy, keys] = await Promise.all([
+    spendRecordsOf(env, ws.accountId).generations({
+      workspaceId: ws.id,
+      model: f.model,
+      apiKeyId: f.key,
+      status: f.status as GenerationRecord["status"] | undefined,
+      from: f.from ? Date.parse(`${f.from}T00:00:00Z`) : undefined,
+      to: f.to ? Date.parse(`${f.to}T00:00:00Z`) + DAY_MS : undefined,
+      before: cursor,
+      limit,
+    }),
+    legacyActivity(db, ws.id, f, limit, before),
+    db.select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).where(eq(apiKeys.workspaceId, ws.id)),
+  ]);
+  const names = new Map(keys.map((k) => [k.id, k.name]));
+  const fromObject = records.map((g): ActivityRecord => ({
+    id: g.id,
+    createdAt: g.createdAt,
+    model: g.model,
+    provider: g.provider,
+    keyId: g.apiKeyId,
+    keyName: names.get(g.apiKeyId) ?? null,
+    promptTokens: g.promptTokens,
+    completionTokens: g.completionTokens,
+    costNanos: g.costNanos + g.byokFeeNanos,
+    latencyMs: g.latencyMs,
+    ttftMs: g.ttftMs,
+    status: g.status,
+    errorCode: g.errorCode,
+    streamed: g.streamed,
+    byok: g.byok,
+    finishReason: g.finishReason,
+  }));
+  return [...fromObject, ...legacy].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1)).slice(0, limit);
+}
+
+/** The account's spend object in the gateway, as far as the dashboard reads it. */
+function spendRecordsOf(env: Env, accountId: string): { generations(q: RecordQuery): Promise<GenerationRecord[]> } {
+  return env.ACCOUNT_SPEND.get(env.ACCOUNT_SPEND.idFromName(accountId)) as unknown as { generations(q: RecordQuery): Promise<GenerationRecord[]> };
+}
+
 /** What the filter menus offer: the models this workspace has used and its keys. */
 export async function filterOptions(db: Db, workspaceId: string) {
   const [models, keys] = await db.batch([
-    db.selectDistinct({ model: generations.model }).from(generations).where(eq(generations.workspaceId, workspaceId)).orderBy(asc(generations.model)),
+    db
+      .select({ model: sql<string>`model` })
+      .from(
+        sql`(SELECT ${generations.model} AS model FROM ${generations} WHERE ${generations.workspaceId} = ${workspaceId}
+             UNION SELECT ${ledgerEntries.model} FROM ${ledgerEntries} WHERE ${ledgerEntries.workspaceId} = ${workspaceId} AND ${ledgerEntries.model} IS NOT NULL)`,
+      )
+      .orderBy(asc(sql`model`)),
     db.select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).where(eq(apiKeys.workspaceId, workspaceId)).orderBy(asc(apiKeys.name)),
   ]);
   return { models: models.map((m) => m.model), keys };

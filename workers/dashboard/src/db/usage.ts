@@ -1,12 +1,29 @@
 import type { DailySeries, TopKey } from "@switchyard/dashboards";
 import { apiKeys, generations, ledgerEntries } from "@switchyard/db";
-import { and, count, desc, eq, gte, inArray, sql, sum } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** "YYYY-MM-DD" (UTC) of a unix-ms column, computed by SQLite. */
-const utcDay = sql<string>`strftime('%Y-%m-%d', ${generations.createdAt} / 1000, 'unixepoch')`;
+/**
+ * A workspace's spend since a time, one row per usage roll-up (the gateway's ledger entry per
+ * key, model and minute: its exact charge and request count) plus, for the time before
+ * roll-ups, one per legacy `generations` row. Both are read through the (workspace_id,
+ * created_at) indexes.
+ */
+const spendRows = (workspaceId: string, since: number) => sql`(
+  SELECT ${ledgerEntries.createdAt} AS at, ${ledgerEntries.model} AS model, ${ledgerEntries.apiKeyId} AS key_id,
+         -${ledgerEntries.amountNanos} AS spend, ${ledgerEntries.requestCount} AS requests
+  FROM ${ledgerEntries}
+  WHERE ${ledgerEntries.workspaceId} = ${workspaceId} AND ${ledgerEntries.kind} = 'usage' AND ${ledgerEntries.requestCount} IS NOT NULL AND ${ledgerEntries.createdAt} >= ${since}
+  UNION ALL
+  SELECT ${generations.createdAt}, ${generations.model}, ${generations.apiKeyId}, ${generations.costNanos}, 1
+  FROM ${generations}
+  WHERE ${generations.workspaceId} = ${workspaceId} AND ${generations.createdAt} >= ${since}
+) AS spent`;
+
+/** "YYYY-MM-DD" (UTC) of the rows' unix-ms time, computed by SQLite. */
+const utcDay = sql<string>`strftime('%Y-%m-%d', spent.at / 1000, 'unixepoch')`;
 
 export function lastDays(n: number, now = Date.now()): string[] {
   const today = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate());
@@ -28,22 +45,19 @@ export async function usageSummary(db: Db, workspaceId: string, now = Date.now()
   const since = Date.parse(`${days[0]}T00:00:00Z`);
   const d = new Date(now);
   const monthStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-  const recent = and(eq(generations.workspaceId, workspaceId), gte(generations.createdAt, since));
+  const recent = spendRows(workspaceId, since);
+  const spend = sql<number>`SUM(spent.spend)`;
+  const requests = sql<number>`SUM(spent.requests)`;
 
   const [byDayModel, totals, keys, month] = await db.batch([
+    db.select({ day: utcDay, model: sql<string>`spent.model`, spend }).from(recent).groupBy(utcDay, sql`spent.model`),
+    db.select({ spend, requests }).from(recent),
     db
-      .select({ day: utcDay, model: generations.model, spend: sum(generations.costNanos) })
-      .from(generations)
-      .where(recent)
-      .groupBy(utcDay, generations.model),
-    db.select({ spend: sum(generations.costNanos), requests: count() }).from(generations).where(recent),
-    db
-      .select({ id: generations.apiKeyId, name: apiKeys.name, prefix: apiKeys.prefix, requests: count(), spend: sum(generations.costNanos) })
-      .from(generations)
-      .leftJoin(apiKeys, eq(apiKeys.id, generations.apiKeyId))
-      .where(recent)
-      .groupBy(generations.apiKeyId)
-      .orderBy(desc(sum(generations.costNanos)), desc(count()))
+      .select({ id: sql<string>`spent.key_id`, name: apiKeys.name, prefix: apiKeys.prefix, requests, spend })
+      .from(recent)
+      .leftJoin(apiKeys, eq(apiKeys.id, sql`spent.key_id`))
+      .groupBy(sql`spent.key_id`)
+      .orderBy(desc(spend), desc(requests))
       .limit(5),
     // From the ledger, like the gateway's budget check: usage and BYOK fees (which generations do not carry).
     db
@@ -66,12 +80,12 @@ export async function usageSummary(db: Db, workspaceId: string, now = Date.now()
     days,
     series: [...seriesByModel].map(([name, values]) => ({ name, values })),
     spendNanos: Number(totals[0]?.spend ?? 0),
-    requests: totals[0]?.requests ?? 0,
+    requests: Number(totals[0]?.requests ?? 0),
     topKeys: keys.map((k) => ({
       id: k.id,
       name: k.name ?? "Deleted key",
       prefix: k.prefix ?? "",
-      requests: k.requests,
+      requests: Number(k.requests),
       spendNanos: Number(k.spend ?? 0),
     })),
     monthSpendNanos: Number(month[0]?.spend ?? 0),

@@ -19,7 +19,7 @@ export const activity = new Hono<AppEnv>()
     const db = dbOf(c.env.DB);
     const ws = c.get("workspace");
     const filters = parseFilters(c.req.query());
-    const [rows, options] = await Promise.all([queryActivity(db, ws.id, filters, PAGE_SIZE + 1, c.req.query("before")), filterOptions(db, ws.id)]);
+    const [rows, options] = await Promise.all([queryActivity(c.env, db, ws, filters, PAGE_SIZE + 1, c.req.query("before")), filterOptions(db, ws.id)]);
     const shown = rows.slice(0, PAGE_SIZE);
     const last = shown.at(-1);
     const filterQuery = filtersToQuery(filters);
@@ -28,7 +28,7 @@ export const activity = new Hono<AppEnv>()
   })
   .get("/activity.csv", async (c) => {
     const ws = c.get("workspace");
-    const rows = await queryActivity(dbOf(c.env.DB), ws.id, parseFilters(c.req.query()), CSV_MAX_ROWS);
+    const rows = await queryActivity(c.env, dbOf(c.env.DB), ws, parseFilters(c.req.query()), CSV_MAX_ROWS);
     let csv = csvRow(CSV_COLUMNS);
     for (const r of rows) {
       csv += csvRow([

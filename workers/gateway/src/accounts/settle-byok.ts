@@ -1,30 +1,33 @@
-import { byokFeeKey, byokSettlement } from "@switchyard/billing/usage";
-import type { Settlement } from "./spend/types.ts";
+import { byokFeeFor, toStoredNanos, utcMonth } from "@switchyard/fees";
 
 /**
- * The statements that settle a successful BYOK answer, after its generation
- * insert (`firstSettlement`, the once-only marker they chain on): the month's
- * BYOK counter and, beyond the free million, the 5 % fee entry with its balance
- * move, then the fee copied onto the generation row. The rules and statements
- * are billing's (@switchyard/billing/usage); AccountSpend runs them in its write batch.
+ * The BYOK free million, counted in the account's spend object (byok_months in its
+ * SQLite): the object takes one settlement at a time, so the counter is exact under
+ * any concurrency, and a request counts in the UTC month it started in (billing's
+ * rules, @switchyard/fees). Counted once per generation: the caller counts only
+ * records it has just inserted.
  */
-export function byokStatements(db: D1Database, firstSettlement: D1PreparedStatement, s: Settlement & { byok: NonNullable<Settlement["byok"]> }): D1PreparedStatement[] {
-  const generationId = s.generation.id;
-  const settlement = byokSettlement(db, firstSettlement, {
-    accountId: s.accountId,
-    workspaceId: s.generation.workspaceId,
-    apiKeyId: s.keyId,
-    generationId,
-    startedAt: s.byok.startedAt,
-    hostedCostNanos: BigInt(s.byok.hostedCostNanos),
-  });
-  const recordFee = db
-    .prepare("UPDATE generations SET byok_fee_nanos = COALESCE((SELECT -amount_nanos FROM ledger_entries WHERE idempotency_key = ?1), 0) WHERE id = ?2")
-    .bind(byokFeeKey(generationId), generationId);
-  return [...settlement, recordFee];
+export function countByokRequest(sql: SqlStorage, startedAt: number, hostedCostNanos: number): number {
+  const month = utcMonth(startedAt);
+  const before = byokRequestsIn(sql, month) ?? 0;
+  sql.exec("INSERT INTO byok_months (month, requests) VALUES (?1, ?2) ON CONFLICT (month) DO UPDATE SET requests = ?2", month, before + 1);
+  return toStoredNanos(byokFeeFor(BigInt(hostedCostNanos), before));
 }
 
-/** Reads back the fee entry of a BYOK settlement (if any), to move the in-memory balance by it. */
-export function byokFeeEntry(db: D1Database, generationId: string): D1PreparedStatement {
-  return db.prepare("SELECT * FROM ledger_entries WHERE idempotency_key = ?").bind(byokFeeKey(generationId));
+/** The month's count in the object, or null if it has not counted that month yet. */
+export function byokRequestsIn(sql: SqlStorage, month: string): number | null {
+  return sql.exec<{ requests: number }>("SELECT requests FROM byok_months WHERE month = ?", month).toArray()[0]?.requests ?? null;
+}
+
+/**
+ * Migration: a deployment that counted BYOK requests in D1 (byok_monthly_usage)
+ * before the object did carries that month's count over the first time the object
+ * sees the month. Later months start at 0 in the object.
+ */
+export async function seedByokMonth(sql: SqlStorage, db: D1Database, accountId: string, startedAt: number): Promise<void> {
+  const month = utcMonth(startedAt);
+  if (byokRequestsIn(sql, month) !== null) return;
+  const row = await db.prepare("SELECT requests FROM byok_monthly_usage WHERE account_id = ? AND month = ?").bind(accountId, month).first<{ requests: number }>();
+  // (another settlement may have seeded it while D1 answered)
+  if (byokRequestsIn(sql, month) === null) sql.exec("INSERT INTO byok_months (month, requests) VALUES (?, ?)", month, row?.requests ?? 0);
 }

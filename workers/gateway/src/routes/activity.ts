@@ -1,9 +1,7 @@
 import { nanosToUsdNumber, providerFor } from "@switchyard/catalog";
-import { apiKeys, generations } from "@switchyard/db";
 import { badRequest } from "@switchyard/schemas";
-import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
+import { activityRows } from "../accounts/activity-rows.ts";
 import { MANAGEMENT, requireKey } from "../accounts/auth.ts";
 import { windowStart } from "../accounts/windows.ts";
 import type { AppEnv } from "../env.ts";
@@ -17,7 +15,8 @@ const DAYS = 30;
  * GET /api/v1/activity: the workspace's successful requests of the last 30 UTC
  * days (today included, so far), one row per day × model × provider × key.
  * Management key required, as on OpenRouter. Filters: `date=YYYY-MM-DD`,
- * `api_key_hash=<hash>`. Read from `generations`, scoped to the caller's workspace.
+ * `api_key_hash=<hash>`. Read from D1's usage roll-ups (and legacy generation rows),
+ * scoped to the caller's workspace.
  */
 export const activity = new Hono<AppEnv>().get("/", requireKey(MANAGEMENT), settledFirst, async (c) => {
   const today = windowStart("daily", now());
@@ -31,34 +30,7 @@ export const activity = new Hono<AppEnv>().get("/", requireKey(MANAGEMENT), sett
   }
   const keyHash = c.req.query("api_key_hash");
 
-  const day = sql<string>`strftime('%Y-%m-%d', ${generations.createdAt} / 1000, 'unixepoch')`;
-  const usage = sql<number>`SUM(CASE WHEN ${generations.byok} THEN ${generations.byokFeeNanos} ELSE ${generations.costNanos} END)`;
-  const rows = await drizzle(c.env.DB)
-    .select({
-      date: day,
-      model: generations.model,
-      provider: generations.provider,
-      keyHash: apiKeys.hash,
-      keyName: apiKeys.name,
-      usage,
-      byokUsage: sql<number>`SUM(CASE WHEN ${generations.byok} THEN ${generations.costNanos} ELSE 0 END)`,
-      requests: sql<number>`COUNT(*)`,
-      promptTokens: sql<number>`SUM(${generations.promptTokens})`,
-      completionTokens: sql<number>`SUM(${generations.completionTokens})`,
-    })
-    .from(generations)
-    .leftJoin(apiKeys, eq(apiKeys.id, generations.apiKeyId))
-    .where(
-      and(
-        eq(generations.workspaceId, c.var.auth.workspaceId),
-        eq(generations.status, "success"),
-        gte(generations.createdAt, from),
-        lt(generations.createdAt, to),
-        keyHash ? eq(apiKeys.hash, keyHash) : undefined,
-      ),
-    )
-    .groupBy(day, generations.model, generations.provider, generations.apiKeyId)
-    .orderBy(desc(day), desc(usage));
+  const rows = await activityRows(c.env.DB, { workspaceId: c.var.auth.workspaceId, from, to, keyHash });
 
   return c.json({
     data: rows.map((r) => ({

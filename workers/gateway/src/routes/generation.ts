@@ -1,28 +1,25 @@
 import { nanosToUsdNumber, providerFor } from "@switchyard/catalog";
-import { generations } from "@switchyard/db";
 import { badRequest, clip, notFound } from "@switchyard/schemas";
-import { and, eq } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import { ANY_KEY, requireKey } from "../accounts/auth.ts";
+import { spendFor } from "../accounts/spend/client.ts";
+import { legacyGeneration } from "../accounts/spend/legacy-generations.ts";
 import type { AppEnv } from "../env.ts";
-import { settledFirst } from "../middleware/settled-first.ts";
+import { settlementsArrived } from "../middleware/settled-first.ts";
 
 /**
  * GET /api/v1/generation?id=: the stats of one generation (never its text), only
  * to a key of the workspace that made it; any other caller gets the same 404 as
- * for an id that does not exist.
+ * for an id that does not exist. Read from the caller's account's spend object (the
+ * key names the account: another account's id is simply not there), else from D1's
+ * generations of before the move (legacy-generations.ts).
  */
-export const generation = new Hono<AppEnv>().get("/", requireKey(ANY_KEY), settledFirst, async (c) => {
+export const generation = new Hono<AppEnv>().get("/", requireKey(ANY_KEY), settlementsArrived, async (c) => {
   const id = c.req.query("id");
   if (!id) throw badRequest("Missing query parameter: id (the generation id, e.g. from the x-generation-id header)");
-  const rows = await drizzle(c.env.DB)
-    .select()
-    .from(generations)
-    .where(and(eq(generations.id, id), eq(generations.workspaceId, c.var.auth.workspaceId)))
-    .limit(1);
-  const g = rows[0];
-  if (!g) throw notFound(`Generation ${clip(id)} not found`);
+  const { accountId, workspaceId } = c.var.auth;
+  const g = (await spendFor(c.env, accountId).generation(id)) ?? (await legacyGeneration(c.env.DB, id));
+  if (!g || g.workspaceId !== workspaceId) throw notFound(`Generation ${clip(id)} not found`);
   const charged = g.costNanos + g.byokFeeNanos;
   return c.json({
     data: {

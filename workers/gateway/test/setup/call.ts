@@ -1,4 +1,4 @@
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, env, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import worker from "../../src/index.ts";
 
 /**
@@ -55,12 +55,33 @@ export function countingD1(db: D1Database): { db: D1Database; queries: () => num
   return { db: proxy, queries: () => n };
 }
 
+/**
+ * Has the account's spend object write its roll-ups to D1 now (as a read of usage through the
+ * API does), so that D1 holds every request settled so far.
+ */
+export async function rolledUp(accountId: string): Promise<void> {
+  await env.ACCOUNT_SPEND.get(env.ACCOUNT_SPEND.idFromName(accountId)).rollUp();
+}
+
+/** The account's per-request records, straight from its spend object's SQLite (they are no longer in D1). */
+export async function records<T = Record<string, unknown>>(accountId: string, query: string, ...binds: unknown[]): Promise<T[]> {
+  const stub = env.ACCOUNT_SPEND.get(env.ACCOUNT_SPEND.idFromName(accountId));
+  return runInDurableObject(stub, (_, state) => state.storage.sql.exec(query, ...binds).toArray() as T[]);
+}
+
+/** The first of `records(...)`, or null (D1's `.first()`). */
+export async function firstRecord<T = Record<string, unknown>>(accountId: string, query: string, ...binds: unknown[]): Promise<T | null> {
+  return (await records<T>(accountId, query, ...binds))[0] ?? null;
+}
+
 export async function balanceOf(accountId: string): Promise<number> {
+  await rolledUp(accountId);
   const row = await env.DB.prepare("SELECT balance_nanos AS b FROM account_balances WHERE account_id = ?").bind(accountId).first<{ b: number }>();
   return row?.b ?? 0;
 }
 
 export async function ledgerSum(accountId: string): Promise<number> {
+  await rolledUp(accountId);
   const row = await env.DB.prepare("SELECT COALESCE(SUM(amount_nanos), 0) AS s FROM ledger_entries WHERE account_id = ?").bind(accountId).first<{ s: number }>();
   return row?.s ?? 0;
 }

@@ -2,7 +2,13 @@ import { formatUsd } from "@switchyard/catalog";
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../env.ts";
 import { nextReset, windowStart } from "../windows.ts";
-import { readBalance, readSpend, SPEND_KINDS, writeSettlements } from "./ledger-sql.ts";
+import { utcMonth } from "@switchyard/fees";
+import { byokRequestsIn, countByokRequest, seedByokMonth } from "../settle-byok.ts";
+import { readBalance, readSpend } from "./ledger-sql.ts";
+import { CREATE_RECORDS, type GenerationRecord, INSERT_RECORDS, MINUTE_MS, type RecordQuery, type RecordRow, recordRow, selectRecords, toRecord } from "./request-records.ts";
+import { type RecordReconciliation, reconcileRecords } from "./reconcile-records.ts";
+import { exportOldRecords, nextExportAt, retentionCutoff, retentionDays } from "./record-retention.ts";
+import { bucketTotals, type Rollup, rollupKey, worthWriting, writeRollups } from "./rollup-sql.ts";
 import { type LeaseAsk, type ReserveRequest, type ReserveResult, type Settlement, settledCostNanos } from "./types.ts";
 
 /** The balance snapshot is re-read from D1 when older than this: a refund or chargeback written by billing is seen within it. */
@@ -11,30 +17,34 @@ export const BALANCE_TTL_MS = 5_000;
 export const REFUSAL_RECHECK_MS = 1_000;
 /** A reservation never settled (its worker died) stops holding funds after this. */
 export const RESERVATION_TTL_MS = 15 * 60_000;
-/** Settlements that could not be written to D1 are retried after this. */
+/** Roll-ups D1 refused are retried after this. */
 const RETRY_MS = 10_000;
 /** Reservations changed within this interval reach this object's SQLite in one commit. */
 export const FLUSH_INTERVAL_MS = 20;
-/**
- * Settlements reach D1 in group commits: at most one write per this interval, or
- * sooner once a full group (SETTLEMENTS_PER_BATCH) waits. A settlement after a quiet
- * spell is written at once. The wait is after the response, never in front of it;
- * a client reading its usage right after an answer waits for the write (settled-first.ts).
- * Local D1 spends several ms of CPU on a write whatever its size: at 20 ms a
- * steady stream of requests spent a third of its CPU on them (bench/results/README.md).
- */
-export const D1_WRITE_INTERVAL_MS = 200;
+/** A closed minute is rolled up this long after it ends (a settlement received at 59.999 s is in it by then). */
+export const ROLLUP_DELAY_MS = 1_000;
 /** A lease is granted only while every limit it counts against has this many times its amount left (lease-book.ts). */
 export const LEASE_HEADROOM = 20;
-/** Settlements per D1 write; this many waiting are written without waiting out D1_WRITE_INTERVAL_MS. */
-export const SETTLEMENTS_PER_BATCH = 200;
+/** Roll-ups per D1 batch (a group commit). */
+export const ROLLUPS_PER_BATCH = 200;
+
+/** A settlement just recorded: what to hold for it until its roll-up is in D1. */
+interface Recorded {
+  id: string;
+  charge: number;
+  keyId: string;
+  workspaceId: string;
+  minute: number;
+}
 
 interface Reservation {
   amount: number;
   keyId: string;
   workspaceId: string;
-  /** null once the request has ended: the hold is then its real cost, until written to D1. */
+  /** null once the request has ended: the hold is then its real charge, until its roll-up is in D1. */
   expiresAt: number | null;
+  /** An ended request's roll-up minute: it counts against a key's or workspace's window only if inside it. */
+  settledAt?: number;
 }
 
 /**
@@ -43,7 +53,16 @@ interface Reservation {
  * (lease-book.ts), held like one big reservation — against: the account's balance (a D1 snapshot at most BALANCE_TTL_MS
  * old) minus every outstanding reservation; the key's limit in its current window;
  * the workspace's monthly budget. Settlement passes through here too, so that the
- * debit and the release of the reservation are one step.
+ * record, the charge and the release of the reservation are one step.
+ *
+ * Per-request records live here (request-records.ts): a settlement is one row of
+ * this object's SQLite — its generation stats and its exact charge (the BYOK fee is
+ * decided here, on this object's monthly counter) — acknowledged once stored. D1
+ * gets only roll-ups (rollup-sql.ts): one ledger entry per workspace, key, model and
+ * UTC minute of receipt, written once that minute has closed (an alarm, in group
+ * commits), or sooner when a read of the account's usage asks (rollUp). Until its
+ * roll-up is in D1, a settled request holds its charge like a reservation, so every
+ * decision counts it exactly.
  *
  * D1 stays the ledger of record: another worker (billing) may write credits or
  * refunds straight into D1, which this object picks up within BALANCE_TTL_MS.
@@ -51,10 +70,8 @@ interface Reservation {
  * Memory first, storage in groups: a reserve is decided and answered from memory;
  * reservations reach this object's SQLite within FLUSH_INTERVAL_MS, many per
  * commit (a commit per request cost more CPU than the rest of the request). A
- * settlement is acknowledged once it is in D1; until then the worker holds it
- * and retries, and one D1 refuses is kept in the `outbox` table and retried on
- * an alarm, its cost held meanwhile. A restart therefore forgets at most the
- * reservations of the last FLUSH_INTERVAL_MS, never a settlement.
+ * restart therefore forgets at most the reservations of the last
+ * FLUSH_INTERVAL_MS, never a settlement: unrolled records are held again from storage.
  *
  * Every D1 access goes through one queue (`serial`), so a read never interleaves
  * with a write: the in-memory balance and spend counters are exact, not guesses.
@@ -69,35 +86,28 @@ export class AccountSpend extends DurableObject<Env> {
   /** Counts reserve calls, so a balance read can tell which calls it is fresh for. */
   private arrivals = 0;
   private d1Queue: Promise<unknown> = Promise.resolve();
-  /** Settlements not yet written to D1, by reservation id. */
-  private readonly pending = new Map<string, Settlement>();
-  /** Pending settlements D1 refused: in the `outbox` table, retried by the alarm only (not slowing every write after them). */
-  private readonly refused = new Set<string>();
   /** Reservation ids whose stored row is out of date (to write, or to delete). */
   private readonly unsaved = new Set<string>();
-  /** The next D1 write, once one is scheduled; every settlement waiting for it resolves with it. */
-  private nextFlush: Promise<void> | null = null;
-  /** Ends the wait for the next D1 write early (a full group is waiting). */
-  private flushNow: (() => void) | null = null;
-  private lastFlushAt = 0;
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the alarm is set for (memo of storage's alarm, so a settlement does not read it). */
+  private alarmAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const sql = ctx.storage.sql;
     sql.exec(`CREATE TABLE IF NOT EXISTS reservations (
       id TEXT PRIMARY KEY, amount INTEGER NOT NULL, key_id TEXT NOT NULL, workspace_id TEXT NOT NULL, expires_at INTEGER)`);
-    sql.exec("CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, body TEXT NOT NULL)");
+    for (const statement of CREATE_RECORDS) sql.exec(statement);
     for (const r of sql.exec<{ id: string; amount: number; key_id: string; workspace_id: string; expires_at: number | null }>("SELECT * FROM reservations")) {
       this.reservations.set(r.id, { amount: r.amount, keyId: r.key_id, workspaceId: r.workspace_id, expiresAt: r.expires_at });
     }
-    for (const { body } of sql.exec<{ body: string }>("SELECT body FROM outbox")) {
-      const settlement = JSON.parse(body) as Settlement;
-      this.pending.set(settlement.reservationId, settlement);
-      this.refused.add(settlement.reservationId);
-      this.reservations.set(settlement.reservationId, heldFor(settlement, this.reservations.get(settlement.reservationId)));
+    // settled, not yet in D1: held at their charge until rolled up
+    for (const r of sql.exec<{ id: string; charge: number; api_key_id: string; workspace_id: string; minute: number }>(
+      "SELECT id, cost_nanos + byok_fee_nanos AS charge, api_key_id, workspace_id, minute FROM generations WHERE rolled = 0",
+    )) {
+      this.reservations.set(r.id, { amount: r.charge, keyId: r.api_key_id, workspaceId: r.workspace_id, expiresAt: null, settledAt: r.minute });
     }
-    if (this.refused.size > 0) void ctx.blockConcurrencyWhile(() => ctx.storage.setAlarm(Date.now()));
+    void ctx.blockConcurrencyWhile(() => this.scheduleRollup());
   }
 
   /** Holds `amountNanos` for one request, or says why not (402 credits, 403 key limit or workspace budget). */
@@ -130,10 +140,10 @@ export class AccountSpend extends DurableObject<Env> {
   }
 
   /**
-   * Records a finished request: its generation row and ledger entries go to D1 in
-   * the next batch (at most D1_WRITE_INTERVAL_MS away), and its reservation is
-   * released in the same step; resolves once written (or kept for retry in this
-   * object's storage, if D1 refused it). Idempotent (the ledger's idempotency keys).
+   * Records a finished request: its record (stats and exact charge) is stored in
+   * this object and its reservation becomes a hold of that charge until the
+   * record's roll-up is in D1; resolves once stored. Idempotent: a request is
+   * recorded, counted and charged once, however often its settlement arrives.
    */
   async settle(settlement: Settlement): Promise<void> {
     await this.settleMany([settlement]);
@@ -173,20 +183,181 @@ export class AccountSpend extends DurableObject<Env> {
     for (const id of ids) if (this.reservations.get(id)?.expiresAt) this.setReservation(id, null);
   }
 
-  /** Several settlements, acknowledged together once written (one round trip for a batch from one isolate). */
+  /** Several settlements, acknowledged together once stored (one round trip for a batch from one isolate). */
   async settleMany(settlements: Settlement[]): Promise<void> {
-    for (const settlement of settlements) {
-      // until written, the hold is the request's real cost
-      this.setReservation(settlement.reservationId, heldFor(settlement, this.reservations.get(settlement.reservationId)));
-      this.pending.set(settlement.reservationId, settlement);
+    const sql = this.ctx.storage.sql;
+    for (const s of settlements) {
+      if (s.byok && byokRequestsIn(sql, utcMonth(s.byok.startedAt)) === null) await this.serial(() => seedByokMonth(sql, this.env.DB, s.accountId, s.byok!.startedAt));
     }
-    const written = this.flushSoon();
-    if (this.pending.size >= SETTLEMENTS_PER_BATCH) this.flushNow?.();
-    await written;
+    // from here on synchronous: the BYOK counter and the records move together, in one transaction
+    let recorded: Recorded[];
+    try {
+      recorded = this.ctx.storage.transactionSync(() => this.record(settlements));
+    } catch {
+      // One bad settlement must not hold the others back: record them one by one.
+      recorded = settlements.flatMap((s) => {
+        try {
+          return this.ctx.storage.transactionSync(() => this.record([s]));
+        } catch (e) {
+          // (its reservation lapses after RESERVATION_TTL_MS; nothing was charged)
+          console.error("settlement not recorded", s.reservationId, e instanceof Error ? e.message : "");
+          return [];
+        }
+      });
+    }
+    for (const r of recorded) {
+      const held = this.reservations.get(r.id);
+      this.setReservation(r.id, { amount: r.charge, keyId: held?.keyId ?? r.keyId, workspaceId: held?.workspaceId ?? r.workspaceId, expiresAt: null, settledAt: r.minute });
+    }
+    await this.scheduleRollup();
+  }
+
+  /** Stores the records of settlements not recorded yet (a retried one is skipped), counting BYOK requests; call inside a transaction. */
+  private record(settlements: Settlement[]): Recorded[] {
+    const sql = this.ctx.storage.sql;
+    const known = new Set(
+      sql.exec<{ id: string }>("SELECT id FROM generations WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify(settlements.map((s) => s.reservationId))).toArray().map((r) => r.id),
+    );
+    const rows: unknown[][] = [];
+    const recorded: Recorded[] = [];
+    for (const s of settlements) {
+      if (known.has(s.reservationId)) continue; // a retried settlement: recorded already
+      known.add(s.reservationId);
+      const fee = s.byok ? countByokRequest(sql, s.byok.startedAt, s.byok.hostedCostNanos) : 0;
+      const cost = settledCostNanos(s);
+      // its roll-up minute is on the worker's clock, the one limit windows are decided on
+      const minute = Math.floor(s.usedAt / MINUTE_MS) * MINUTE_MS;
+      rows.push(recordRow(s.generation, cost, fee, minute));
+      recorded.push({ id: s.reservationId, charge: cost + fee, keyId: s.keyId, workspaceId: s.generation.workspaceId, minute });
+    }
+    if (rows.length > 0) sql.exec(INSERT_RECORDS, JSON.stringify(rows));
+    return recorded;
+  }
+
+  /**
+   * Writes to D1 the roll-ups of everything received so far, the open minute too (its
+   * entry is raised again when the minute closes): for a read of the account's usage,
+   * credits or keys, which then sees every settled request. False if D1 refused some.
+   */
+  async rollUp(): Promise<boolean> {
+    return this.rollUpBefore(Number.POSITIVE_INFINITY);
+  }
+
+  /** One of this account's generations (stats only), or null. */
+  generation(id: string): GenerationRecord | null {
+    const row = this.ctx.storage.sql.exec<RecordRow>("SELECT * FROM generations WHERE id = ?", id).toArray()[0];
+    return row ? toRecord(row) : null;
+  }
+
+  /** A page of a workspace's generations, newest first (the dashboard's Activity list and CSV export). */
+  generations(query: RecordQuery): GenerationRecord[] {
+    return selectRecords(this.ctx.storage.sql, query);
+  }
+
+  /** This object's records against its roll-ups in D1 (the second level of billing:reconcile). Reads only. */
+  reconcile(): Promise<RecordReconciliation> {
+    return this.serial(() => reconcileRecords(this.ctx.storage.sql, this.env.DB, this.accountId()));
+  }
+
+  /** The account this object serves (its records name it; an object without records has nothing to reconcile). */
+  private accountId(): string {
+    return this.ctx.storage.sql.exec<{ a: string | null }>("SELECT MIN(account_id) AS a FROM generations").one().a ?? "";
   }
 
   override async alarm(): Promise<void> {
-    await this.flush(true);
+    this.alarmAt = null;
+    const closed = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
+    const complete = await this.rollUpBefore(closed);
+    if (this.env.RECORDS_ARCHIVE) {
+      const cutoff = retentionCutoff(Date.now(), retentionDays(this.env.RECORD_RETENTION_DAYS));
+      await exportOldRecords(this.ctx.storage.sql, this.env.RECORDS_ARCHIVE, this.accountId(), cutoff);
+    }
+    await this.scheduleRollup(complete ? undefined : Date.now() + RETRY_MS);
+  }
+
+  // ── roll-ups ────────────────────────────────────────────────────────────────
+
+  /** Sets the alarm for the roll-up of the oldest unrolled minute (once it has closed) or `at`, and for the next export past retention. */
+  private async scheduleRollup(at?: number): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    let wanted = at ?? Number.POSITIVE_INFINITY;
+    if (at === undefined) {
+      const oldest = sql.exec<{ m: number | null }>("SELECT MIN(minute) AS m FROM generations WHERE rolled = 0").one().m;
+      if (oldest !== null) wanted = Math.max(oldest + MINUTE_MS + ROLLUP_DELAY_MS, Date.now() + ROLLUP_DELAY_MS);
+    }
+    if (this.env.RECORDS_ARCHIVE) {
+      const oldestKept = sql.exec<{ m: number | null }>("SELECT MIN(minute) AS m FROM generations").one().m;
+      if (oldestKept !== null) wanted = Math.min(wanted, Math.max(nextExportAt(oldestKept, retentionDays(this.env.RECORD_RETENTION_DAYS)), Date.now() + ROLLUP_DELAY_MS));
+    }
+    if (wanted === Number.POSITIVE_INFINITY) return;
+    if (this.alarmAt !== null && this.alarmAt <= wanted) return;
+    this.alarmAt = wanted;
+    await this.ctx.storage.setAlarm(wanted);
+  }
+
+  /**
+   * Writes the roll-ups of every bucket with an unrolled record received before
+   * `before`, in group commits, then marks those records rolled and releases their
+   * holds. A bucket D1 refuses stays unrolled (held) and is retried whole later;
+   * the others are not held back by it. True if nothing was refused.
+   */
+  private rollUpBefore(before: number): Promise<boolean> {
+    return this.serial(async () => {
+      const sql = this.ctx.storage.sql;
+      const maxRowid = sql.exec<{ m: number | null }>("SELECT MAX(rowid) AS m FROM generations").one().m ?? 0;
+      const buckets = bucketTotals(sql, before, maxRowid);
+      if (buckets.length === 0) return true;
+      const refused = new Set<string>();
+      const toWrite = buckets.filter(worthWriting);
+      for (let i = 0; i < toWrite.length; i += ROLLUPS_PER_BATCH) {
+        const group = toWrite.slice(i, i + ROLLUPS_PER_BATCH);
+        try {
+          this.applyRollups(group, await writeRollups(this.env.DB, group));
+        } catch {
+          // One bad bucket must not hold the others back: write them one by one.
+          for (const one of group) {
+            try {
+              this.applyRollups([one], await writeRollups(this.env.DB, [one]));
+            } catch (e) {
+              this.forgetSnapshots(); // the write may have landed after all: re-read rather than guess
+              console.error("roll-up not written, will retry", one.idempotencyKey, e instanceof Error ? e.message : "");
+              refused.add(one.idempotencyKey);
+            }
+          }
+        }
+      }
+      const done = sql
+        .exec<Pick<RecordRow, "id" | "account_id" | "workspace_id" | "api_key_id" | "model" | "minute">>(
+          "SELECT id, account_id, workspace_id, api_key_id, model, minute FROM generations WHERE rolled = 0 AND minute < ? AND rowid <= ?",
+          before,
+          maxRowid,
+        )
+        .toArray()
+        .filter((r) => !refused.has(rollupKey(r)))
+        .map((r) => r.id);
+      if (done.length > 0) sql.exec("UPDATE generations SET rolled = 1 WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify(done));
+      for (const id of done) this.setReservation(id, null);
+      this.save();
+      return refused.size === 0;
+    });
+  }
+
+  /** After a roll-up write: move the in-memory balance and spend by what D1 really moved (0 for a bucket it had). */
+  private applyRollups(group: Rollup[], moved: number[]): void {
+    group.forEach((r, i) => {
+      const delta = moved[i]!;
+      if (delta === 0) return;
+      if (this.balance) this.balance.nanos += delta;
+      for (const [scope, counter] of this.spend) {
+        const owns = scope.startsWith(`key:${r.apiKeyId}:`) || scope === `workspace:${r.workspaceId}`;
+        if (owns && r.minute >= counter.since) counter.spent -= delta;
+      }
+    });
+  }
+
+  private forgetSnapshots(): void {
+    if (this.balance) this.balance.readAt = Number.NaN;
+    for (const counter of this.spend.values()) counter.since = Number.NEGATIVE_INFINITY;
   }
 
   // ── the decision ────────────────────────────────────────────────────────────
@@ -196,14 +367,16 @@ export class AccountSpend extends DurableObject<Env> {
     const amount = req.amountNanos * headroom;
     const meta = { required: usd(amount) };
     if (req.keyLimitNanos !== null) {
-      const left = req.keyLimitNanos - this.spend.get(keyScope)!.spent - this.held((r) => r.keyId === req.keyId);
+      const since = windowStart(req.keyLimitReset, req.now);
+      const left = req.keyLimitNanos - this.spend.get(keyScope)!.spent - this.held((r) => r.keyId === req.keyId && inWindow(r, since));
       if (amount > left) {
         const reset = nextReset(req.keyLimitReset, req.now);
         return refusal(403, `API key limit reached: this request can cost up to $${usd(amount)} and the key has $${usd(Math.max(0, left))} of its $${usd(req.keyLimitNanos)} limit left${reset ? ` until ${new Date(reset).toISOString()}` : ""}. Raise the key's limit or lower max_tokens.`, { ...meta, limit_remaining: usd(Math.max(0, left)) });
       }
     }
     if (req.workspaceBudgetNanos !== null) {
-      const left = req.workspaceBudgetNanos - this.spend.get(workspaceScope)!.spent - this.held((r) => r.workspaceId === req.workspaceId);
+      const since = windowStart("monthly", req.now);
+      const left = req.workspaceBudgetNanos - this.spend.get(workspaceScope)!.spent - this.held((r) => r.workspaceId === req.workspaceId && inWindow(r, since));
       if (amount > left) {
         return refusal(403, `Workspace monthly budget reached: this request can cost up to $${usd(amount)} and the workspace has $${usd(Math.max(0, left))} of its $${usd(req.workspaceBudgetNanos)} budget left this month.`, { ...meta, budget_remaining: usd(Math.max(0, left)) });
       }
@@ -237,8 +410,8 @@ export class AccountSpend extends DurableObject<Env> {
 
   /**
    * Brings the stored reservations up to date in one commit: open holds are
-   * written, the rest deleted. A settled hold needs no row: the worker holds its
-   * settlement until D1 has it, and one D1 refused has its outbox row.
+   * written, the rest deleted. A settled hold needs no row: its record is stored
+   * (not rolled up), and is held again from there after a restart.
    */
   private save(): void {
     if (this.saveTimer) clearTimeout(this.saveTimer);
@@ -288,91 +461,11 @@ export class AccountSpend extends DurableObject<Env> {
       this.spend.set(scope, { since, spent: await readSpend(this.env.DB, owner, since) });
     });
   }
-
-  /** The next paced D1 write: at once after a quiet spell or with a full group waiting, else D1_WRITE_INTERVAL_MS after the last one. */
-  private flushSoon(): Promise<void> {
-    if (!this.nextFlush) {
-      const wait = Math.max(0, this.lastFlushAt + D1_WRITE_INTERVAL_MS - Date.now());
-      this.nextFlush = new Promise<void>((ok) => {
-        const timer = setTimeout(ok, wait);
-        this.flushNow = () => {
-          clearTimeout(timer);
-          ok();
-        };
-      }).then(() => {
-        this.nextFlush = null; // settlements from here on wait for the next write
-        this.flushNow = null;
-        this.lastFlushAt = Date.now();
-        return this.flush(false);
-      });
-    }
-    return this.nextFlush;
-  }
-
-  /** Writes every pending settlement (group commit: many requests' settlements per D1 batch), then saves what changed. */
-  private flush(retryRefused: boolean): Promise<void> {
-    return this.serial(async () => {
-      const waiting = [...this.pending.values()].filter((s) => retryRefused || !this.refused.has(s.reservationId));
-      const newlyRefused: Settlement[] = [];
-      for (let i = 0; i < waiting.length; i += SETTLEMENTS_PER_BATCH) {
-        const group = waiting.slice(i, i + SETTLEMENTS_PER_BATCH);
-        try {
-          this.applyWritten(group, await writeSettlements(this.env.DB, group));
-        } catch {
-          // One bad settlement must not hold the others back: write them one by one.
-          for (const one of group) {
-            try {
-              this.applyWritten([one], await writeSettlements(this.env.DB, [one]));
-            } catch (e) {
-              this.forgetSnapshots(); // the write may have landed after all: re-read rather than guess
-              console.error("settlement not written, will retry", one.reservationId, e instanceof Error ? e.message : "");
-              if (!this.refused.has(one.reservationId)) newlyRefused.push(one);
-              this.refused.add(one.reservationId);
-            }
-          }
-        }
-      }
-      this.save();
-      if (newlyRefused.length > 0) {
-        this.ctx.storage.sql.exec("INSERT OR REPLACE INTO outbox (id, body) SELECT value ->> 'reservationId', value FROM json_each(?)", JSON.stringify(newlyRefused));
-      }
-      // (only then: re-arming on every write would push the retry back for as long as requests keep coming)
-      if (newlyRefused.length > 0 || (retryRefused && this.refused.size > 0)) await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
-    });
-  }
-
-  private forgetSnapshots(): void {
-    if (this.balance) this.balance.readAt = Number.NaN;
-    for (const counter of this.spend.values()) counter.since = Number.NEGATIVE_INFINITY;
-  }
-
-  /** After a D1 write: move the in-memory balance and spend by what was really written, release the holds. */
-  private applyWritten(group: Settlement[], written: Settlement["entries"][]): void {
-    const wasRefused: string[] = [];
-    group.forEach((s, i) => {
-      for (const entry of written[i]!) {
-        if (this.balance) this.balance.nanos += entry.amountNanos;
-        if (!(SPEND_KINDS as readonly string[]).includes(entry.kind)) continue;
-        const at = entry.createdAt as number;
-        for (const [scope, counter] of this.spend) {
-          const owns = scope.startsWith(`key:${entry.apiKeyId}:`) || scope === `workspace:${entry.workspaceId}`;
-          if (owns && at >= counter.since) counter.spent -= entry.amountNanos;
-        }
-      }
-      if (this.refused.delete(s.reservationId)) wasRefused.push(s.reservationId);
-      // a settlement of the same request that arrived during the write stays pending (it writes nothing twice)
-      if (this.pending.get(s.reservationId) === s) {
-        this.pending.delete(s.reservationId);
-        this.setReservation(s.reservationId, null);
-      }
-    });
-    if (wasRefused.length > 0) this.ctx.storage.sql.exec("DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify(wasRefused));
-  }
 }
 
-/** What a settled request holds until it is written: its real cost. */
-function heldFor(settlement: Settlement, held: Reservation | undefined): Reservation {
-  return { amount: settledCostNanos(settlement), keyId: held?.keyId ?? settlement.keyId, workspaceId: held?.workspaceId ?? settlement.generation.workspaceId, expiresAt: null };
+/** A hold counts against a window unless it is a settled request's charge from before the window began. */
+function inWindow(r: Reservation, since: number): boolean {
+  return r.settledAt === undefined || r.settledAt >= since;
 }
 
 function isFresh(readAt: number, now: number, ttl: number): boolean {

@@ -40,6 +40,19 @@ export function settlementsWritten(accountId: string): Promise<void> {
 }
 const READ_AFTER_SETTLE_MAX_MS = 2_000;
 
+/**
+ * Has the account's spend object write its roll-ups of every settled request to D1 now
+ * (settled-first.ts). If D1 refuses, the read goes on: it then lacks what is still held
+ * in the object (which keeps counting it against limits, and retries the write).
+ */
+export async function rolledUp(env: Env, accountId: string): Promise<void> {
+  try {
+    await spendFor(env, accountId).rollUp();
+  } catch (error) {
+    console.error("roll-up before a read failed", error instanceof Error ? error.message : "");
+  }
+}
+
 /** The account's spend Durable Object: one per account, wherever its requests come from. */
 export function spendFor(env: Env, accountId: string) {
   let id = objectIds.get(accountId);
@@ -130,7 +143,7 @@ const SETTLE_ATTEMPTS = 3;
 
 /**
  * Hands a finished request to the spend object; resolves once the object has
- * written it to D1 (or kept it in its own storage for a retry). Retried on a
+ * stored its record (D1 gets it later, rolled up). Retried on a
  * failed round trip: settling is idempotent. A request under a lease gives back
  * the part of its bound it did not spend; the lease ends once nothing under it
  * is left unacknowledged.

@@ -33,9 +33,10 @@ export type LedgerRow = typeof ledgerEntries.$inferInsert;
 export type GenerationRow = typeof generations.$inferInsert;
 
 /**
- * Everything one finished request writes to D1, in one batch: its generation
- * row, its ledger entries (debits are negative) and the key's last use. Written
- * by AccountSpend, which also releases the request's reservation in the same step.
+ * One finished request, as the worker hands it to AccountSpend: its generation
+ * record and its charges (debits are negative). The object stores them as one
+ * record in its SQLite (request-records.ts), releases the request's reservation
+ * in the same step, and rolls records up into D1 (rollup-sql.ts).
  */
 export interface Settlement {
   reservationId: string;
@@ -44,8 +45,8 @@ export interface Settlement {
   entries: LedgerRow[];
   /**
    * A successful BYOK request: counted in the account's month, and charged the
-   * BYOK fee past the free million. Decided inside the write batch (it depends on
-   * the month's counter), by billing's rules (settle-byok.ts).
+   * BYOK fee past the free million. Decided by the object as it records the request
+   * (it depends on the month's counter), by billing's rules (settle-byok.ts).
    */
   byok: { startedAt: number; hostedCostNanos: number } | null;
   keyId: string;

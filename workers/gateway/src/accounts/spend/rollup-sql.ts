@@ -1,0 +1,152 @@
+/**
+ * Usage roll-ups: what reaches D1 of the per-request records. One ledger entry per
+ * (account, workspace, key, model, UTC minute the object received the settlement),
+ * kind `usage`, holding the exact sum of those requests' charges (usage + BYOK fee),
+ * their count and tokens, and per provider what the activity report shows.
+ *
+ * A roll-up is written as its bucket's running total, not as an increment: its
+ * idempotency key names the bucket, and an entry is only ever raised to a larger
+ * request count. So a retried roll-up (a timeout that had in fact committed), or
+ * one replayed after a restart, changes nothing, and the balance moves, in the same
+ * transaction, by exactly the difference between the new total and the stored one.
+ */
+import type { RecordRow } from "./request-records.ts";
+
+/** A bucket's totals, over every record of it (rolled or not), as D1 stores them. */
+export interface Rollup {
+  idempotencyKey: string;
+  accountId: string;
+  workspaceId: string;
+  apiKeyId: string;
+  model: string;
+  minute: number;
+  /** negative: what the account pays (usage + BYOK fees) */
+  amountNanos: number;
+  requestCount: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** JSON: {"fee": BYOK fees inside amountNanos, "providers": {slug: [requests, charged, byokHosted, prompt, completion]}}, successful requests only */
+  detail: string;
+  /** the latest end of a request in it: the key's last use */
+  usedAt: number;
+}
+
+export const rollupKey = (r: Pick<RecordRow, "account_id" | "workspace_id" | "api_key_id" | "model" | "minute">) =>
+  `rollup:${r.account_id}:${r.workspace_id}:${r.api_key_id}:${r.model}:${new Date(r.minute).toISOString().slice(0, 16)}`;
+
+type Part = {
+  account_id: string;
+  workspace_id: string;
+  api_key_id: string;
+  model: string;
+  minute: number;
+  provider: string | null;
+  ok: number;
+  requests: number;
+  cost: number;
+  fee: number;
+  byok_hosted: number;
+  prompt: number;
+  completion: number;
+  used_at: number;
+};
+
+/**
+ * The totals of every bucket that has a record not rolled up yet, received before
+ * `before`, counting only records up to `maxRowid` (a record that arrives during
+ * the D1 write is counted by the next roll-up, which raises the same entry).
+ * `includeRolled`: every bucket with a record before `before` (reconcile).
+ */
+export function bucketTotals(sql: SqlStorage, before: number, maxRowid: number, { includeRolled = false } = {}): Rollup[] {
+  const parts = sql.exec<Part>(
+    `SELECT account_id, workspace_id, api_key_id, model, minute, provider, status = 'success' AS ok, COUNT(*) AS requests,
+            SUM(cost_nanos) AS cost, SUM(byok_fee_nanos) AS fee, SUM(CASE WHEN byok THEN cost_nanos ELSE 0 END) AS byok_hosted,
+            SUM(prompt_tokens) AS prompt, SUM(completion_tokens) AS completion, MAX(created_at + COALESCE(latency_ms, 0)) AS used_at
+     FROM generations
+     WHERE rowid <= ?1 AND (workspace_id, api_key_id, model, minute) IN
+       (SELECT DISTINCT workspace_id, api_key_id, model, minute FROM generations WHERE (rolled = 0 OR ?3) AND minute < ?2 AND rowid <= ?1)
+     GROUP BY account_id, workspace_id, api_key_id, model, minute, provider, ok`,
+    maxRowid,
+    before,
+    includeRolled ? 1 : 0,
+  );
+  const buckets = new Map<string, Rollup & { fee: number; providers: Record<string, number[]> }>();
+  for (const p of parts) {
+    const key = rollupKey(p);
+    let b = buckets.get(key);
+    if (!b) {
+      b = { idempotencyKey: key, accountId: p.account_id, workspaceId: p.workspace_id, apiKeyId: p.api_key_id, model: p.model, minute: p.minute,
+        amountNanos: 0, requestCount: 0, promptTokens: 0, completionTokens: 0, detail: "", usedAt: 0, fee: 0, providers: {} };
+      buckets.set(key, b);
+    }
+    // (a BYOK request's cost_nanos is 0: it pays only its fee)
+    const charged = p.cost + p.fee;
+    b.amountNanos -= charged;
+    b.fee += p.fee;
+    b.requestCount += p.requests;
+    b.promptTokens += p.prompt;
+    b.completionTokens += p.completion;
+    b.usedAt = Math.max(b.usedAt, p.used_at);
+    if (p.ok) b.providers[p.provider ?? ""] = [p.requests, charged, p.byok_hosted, p.prompt, p.completion];
+  }
+  return [...buckets.values()].map(({ fee, providers, ...b }) => ({ ...b, detail: JSON.stringify({ fee, providers }) }));
+}
+
+/** Whether a bucket is worth a D1 row: it charged something or has a successful request to report. */
+export const worthWriting = (r: Pick<Rollup, "amountNanos" | "detail">) => r.amountNanos !== 0 || r.detail.includes('":[');
+
+const FIELDS = ["idempotencyKey", "accountId", "workspaceId", "apiKeyId", "model", "minute", "amountNanos", "requestCount", "promptTokens", "completionTokens", "detail"] as const;
+const at = (field: (typeof FIELDS)[number], alias = "value") => `${alias} ->> ${FIELDS.indexOf(field)}`;
+
+/** A roll-up as the statements below read it (a JSON array in FIELDS order). */
+export const rollupRow = (r: Rollup): unknown[] => FIELDS.map((f) => r[f]);
+
+/** What D1 holds of these buckets already (read in the write's own transaction). */
+export const STORED_ROLLUPS = `
+SELECT idempotency_key, amount_nanos, request_count FROM ledger_entries
+WHERE idempotency_key IN (SELECT ${at("idempotencyKey")} FROM json_each(?1))`;
+
+/** Moves each account's balance by the new totals' difference from what is stored; first in the batch, before the upsert. */
+export const APPLY_ROLLUPS_TO_BALANCES = `
+INSERT INTO account_balances (account_id, balance_nanos)
+SELECT ${at("accountId", "r.value")}, SUM(${at("amountNanos", "r.value")} - COALESCE(l.amount_nanos, 0))
+FROM json_each(?1) AS r LEFT JOIN ledger_entries AS l ON l.idempotency_key = ${at("idempotencyKey", "r.value")}
+WHERE ${at("requestCount", "r.value")} > COALESCE(l.request_count, 0)
+GROUP BY 1
+ON CONFLICT (account_id) DO UPDATE SET balance_nanos = balance_nanos + excluded.balance_nanos, updated_at = unixepoch() * 1000`;
+
+/** Inserts each bucket's entry, or raises it to the new totals (never lowers it: a stale retry writes nothing). */
+export const UPSERT_ROLLUPS = `
+INSERT INTO ledger_entries (idempotency_key, account_id, workspace_id, api_key_id, kind, model, created_at, amount_nanos,
+  request_count, prompt_tokens, completion_tokens, detail, description)
+SELECT ${at("idempotencyKey")}, ${at("accountId")}, ${at("workspaceId")}, ${at("apiKeyId")}, 'usage', ${at("model")}, ${at("minute")},
+  ${at("amountNanos")}, ${at("requestCount")}, ${at("promptTokens")}, ${at("completionTokens")}, ${at("detail")}, 'usage roll-up'
+FROM json_each(?1) WHERE true
+ON CONFLICT (idempotency_key) DO UPDATE SET amount_nanos = excluded.amount_nanos, request_count = excluded.request_count,
+  prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, detail = excluded.detail
+WHERE excluded.request_count > ledger_entries.request_count`;
+
+/** Each key's last use: the latest of what is stored and what these roll-ups saw (rows: [keyId, usedAt]). */
+export const TOUCH_KEYS = `
+UPDATE api_keys SET last_used_at = MAX(COALESCE(last_used_at, 0), used.at)
+FROM (SELECT value ->> 0 AS key_id, MAX(value ->> 1) AS at FROM json_each(?1) GROUP BY 1) AS used
+WHERE api_keys.id = used.key_id`;
+
+/**
+ * Writes roll-ups in one D1 batch (a transaction: balance move, upsert, key use).
+ * Returns, per roll-up, by how much this write moved the ledger (0 for one D1 had already).
+ */
+export async function writeRollups(db: D1Database, rollups: readonly Rollup[]): Promise<number[]> {
+  const json = JSON.stringify(rollups.map(rollupRow));
+  const [stored] = await db.batch([
+    db.prepare(STORED_ROLLUPS).bind(json),
+    db.prepare(APPLY_ROLLUPS_TO_BALANCES).bind(json),
+    db.prepare(UPSERT_ROLLUPS).bind(json),
+    db.prepare(TOUCH_KEYS).bind(JSON.stringify(rollups.map((r) => [r.apiKeyId, r.usedAt]))),
+  ]);
+  const before = new Map((stored!.results as { idempotency_key: string; amount_nanos: number; request_count: number }[]).map((r) => [r.idempotency_key, r]));
+  return rollups.map((r) => {
+    const old = before.get(r.idempotencyKey);
+    return r.requestCount > (old?.request_count ?? 0) ? r.amountNanos - (old?.amount_nanos ?? 0) : 0;
+  });
+}
