@@ -20,6 +20,10 @@ async function expectReconciledAtBothLevels(t: SeededTenant): Promise<void> {
 const rollupEntries = async (t: SeededTenant) =>
   (await env.DB.prepare("SELECT COUNT(*) AS n, COALESCE(-SUM(amount_nanos), 0) AS spent, COALESCE(SUM(request_count), 0) AS requests FROM ledger_entries WHERE account_id = ? AND idempotency_key LIKE 'rollup:%'").bind(t.accountId).first<{ n: number; spent: number; requests: number }>())!;
 
+/** The account's roll-up entries as written, oldest first. */
+const entryRows = async (t: SeededTenant) =>
+  (await env.DB.prepare("SELECT idempotency_key, amount_nanos, request_count, detail FROM ledger_entries WHERE account_id = ? AND idempotency_key LIKE 'rollup:%' ORDER BY id").bind(t.accountId).all()).results;
+
 /** A D1 whose batches fail: refused outright, or ("timeout") after they have in fact committed. */
 function faultyD1(mode: "refuse" | "commit-then-timeout"): D1Database {
   return new Proxy(env.DB, {
@@ -88,13 +92,32 @@ describe("roll-up faults", () => {
     expect(await rollupEntries(t)).toEqual({ n: 1, spent: 10_000, requests: 2 });
     // while unsure, the object counts it twice rather than never: it refuses early, never overdraws
     expect((await spend.reserve(reserveOf(t, "gen-over", 90_001))).ok).toBe(false);
+    const committed = await entryRows(t);
     // a third request lands in the same minute's bucket before the retry
     await spend.settle(settlementOf(t, "gen-timeout-c", 500));
     await useD1(t, env.DB);
     expect(await spend.rollUp()).toBe(true);
-    expect(await rollupEntries(t)).toEqual({ n: 1, spent: 10_500, requests: 3 });
+    // the retry appended only what D1 did not have (the third request); the committed entry is unchanged
+    expect(await rollupEntries(t)).toEqual({ n: 2, spent: 10_500, requests: 3 });
+    expect((await entryRows(t)).slice(0, 1)).toEqual(committed);
     expect(await balanceOf(t.accountId)).toBe(100_000 - 10_500);
     expect(await spend.reserve(reserveOf(t, "gen-rest", 100_000 - 10_500))).toEqual({ ok: true });
+    await expectReconciledAtBothLevels(t);
+  });
+
+  it("a roll-up retried after a timeout that had in fact committed, with nothing new: appends nothing", async () => {
+    const t = await seedTenant("fault-timeout-same", 100_000);
+    const spend = spendObjectOf(t);
+    await spend.settleMany([settlementOf(t, "gen-same-a", 4_000), settlementOf(t, "gen-same-b", 6_000)]);
+    await useD1(t, faultyD1("commit-then-timeout"));
+    expect(await spend.rollUp()).toBe(false);
+    const committed = await entryRows(t);
+    await useD1(t, env.DB);
+    expect(await spend.rollUp()).toBe(true);
+    expect(await entryRows(t)).toEqual(committed);
+    expect(await rollupEntries(t)).toEqual({ n: 1, spent: 10_000, requests: 2 });
+    expect(await balanceOf(t.accountId)).toBe(90_000);
+    expect(await spend.reserve(reserveOf(t, "gen-rest", 90_000))).toEqual({ ok: true });
     await expectReconciledAtBothLevels(t);
   });
 

@@ -235,8 +235,8 @@ export class AccountSpend extends DurableObject<Env> {
   }
 
   /**
-   * Writes to D1 the roll-ups of everything received so far, the open minute too (its
-   * entry is raised again when the minute closes): for a read of the account's usage,
+   * Writes to D1 the roll-ups of everything received so far, the open minute too (the
+   * rest of that minute is appended as a second entry when it closes): for a read of the account's usage,
    * credits or keys, which then sees every settled request. False if D1 refused some.
    */
   async rollUp(): Promise<boolean> {

@@ -1,6 +1,6 @@
-import { bucketTotals, type Rollup, worthWriting } from "./rollup-sql.ts";
+import { bucketOfEntry, bucketTotals, type Rollup, worthWriting } from "./rollup-sql.ts";
 
-/** One roll-up whose D1 entry differs from the sum of the object's records it covers. */
+/** One bucket whose D1 entries' sum differs from the sum of the object's records it covers. */
 export interface RecordDifference {
   idempotencyKey: string;
   records: { amountNanos: number; requestCount: number };
@@ -9,17 +9,17 @@ export interface RecordDifference {
 
 export interface RecordReconciliation {
   accountId: string;
-  /** roll-ups compared */
+  /** buckets compared */
   buckets: number;
   differences: RecordDifference[];
 }
 
 /**
  * The second level of reconcile: an account object's per-request records against its
- * roll-ups in D1. Every bucket whose records are all rolled up must have a D1 entry
- * equal to their exact sum and count (none, if they charged nothing and none
- * succeeded); and D1 must hold no roll-up of this account that the object's records
- * (still kept, not yet exported) do not explain.
+ * roll-ups in D1. Every bucket whose records are all rolled up must have D1 entries
+ * (its first and any later deltas) summing to their exact sum and count (none, if
+ * they charged nothing and none succeeded); and D1 must hold no roll-up of this
+ * account that the object's records (still kept, not yet exported) do not explain.
  */
 export async function reconcileRecords(sql: SqlStorage, db: D1Database, accountId: string): Promise<RecordReconciliation> {
   const all = bucketTotals(sql, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER, { includeRolled: true });
@@ -30,7 +30,12 @@ export async function reconcileRecords(sql: SqlStorage, db: D1Database, accountI
     .prepare("SELECT idempotency_key, amount_nanos, request_count FROM ledger_entries WHERE account_id = ? AND idempotency_key LIKE 'rollup:%' AND created_at >= ?")
     .bind(accountId, oldest)
     .all<{ idempotency_key: string; amount_nanos: number; request_count: number }>();
-  const inD1 = new Map(results.map((r) => [r.idempotency_key, { amountNanos: r.amount_nanos, requestCount: r.request_count }]));
+  const inD1 = new Map<string, { amountNanos: number; requestCount: number }>();
+  for (const r of results) {
+    const bucket = bucketOfEntry(r.idempotency_key);
+    const sum = inD1.get(bucket) ?? { amountNanos: 0, requestCount: 0 };
+    inD1.set(bucket, { amountNanos: sum.amountNanos + r.amount_nanos, requestCount: sum.requestCount + r.request_count });
+  }
   const differences: RecordDifference[] = [];
   const expected = (b: Rollup) => (worthWriting(b) ? { amountNanos: b.amountNanos, requestCount: b.requestCount } : null);
   for (const b of settled) {

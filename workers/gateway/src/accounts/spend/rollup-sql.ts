@@ -4,11 +4,14 @@
  * kind `usage`, holding the exact sum of those requests' charges (usage + BYOK fee),
  * their count and tokens, and per provider what the activity report shows.
  *
- * A roll-up is written as its bucket's running total, not as an increment: its
- * idempotency key names the bucket, and an entry is only ever raised to a larger
- * request count. So a retried roll-up (a timeout that had in fact committed), or
- * one replayed after a restart, changes nothing, and the balance moves, in the same
- * transaction, by exactly the difference between the new total and the stored one.
+ * The ledger is append-only: an entry is never changed once written. The object sends
+ * its bucket's running totals; the write, inside its own D1 transaction, subtracts what
+ * D1 already holds of the bucket (the sum of its entries) and appends the difference as
+ * a new entry. So a retried roll-up (a timeout that had in fact committed), or one
+ * replayed after a restart, finds nothing more to add, and the balance moves, in the
+ * same transaction, by exactly the appended amounts. A bucket written once (the alarm,
+ * after its minute closed) has one entry; a read that forces its open minute out early
+ * adds a second when the minute closes.
  */
 import type { RecordRow } from "./request-records.ts";
 
@@ -34,6 +37,9 @@ export interface Rollup {
 export const rollupKey = (r: Pick<RecordRow, "account_id" | "workspace_id" | "api_key_id" | "model" | "minute">) =>
   `rollup:${r.account_id}:${r.workspace_id}:${r.api_key_id}:${r.model}:${new Date(r.minute).toISOString().slice(0, 16)}`;
 
+/** The bucket a roll-up entry belongs to: its key without the `#<cumulative count>` of a later delta. */
+export const bucketOfEntry = (idempotencyKey: string) => idempotencyKey.replace(/#\d+$/, "");
+
 type Part = {
   account_id: string;
   workspace_id: string;
@@ -54,7 +60,7 @@ type Part = {
 /**
  * The totals of every bucket that has a record not rolled up yet, received before
  * `before`, counting only records up to `maxRowid` (a record that arrives during
- * the D1 write is counted by the next roll-up, which raises the same entry).
+ * the D1 write is counted by the next roll-up, which appends its difference).
  * `includeRolled`: every bucket with a record before `before` (reconcile).
  */
 export function bucketTotals(sql: SqlStorage, before: number, maxRowid: number, { includeRolled = false } = {}): Rollup[] {
@@ -101,30 +107,59 @@ const at = (field: (typeof FIELDS)[number], alias = "value") => `${alias} ->> ${
 /** A roll-up as the statements below read it (a JSON array in FIELDS order). */
 export const rollupRow = (r: Rollup): unknown[] => FIELDS.map((f) => r[f]);
 
-/** What D1 holds of these buckets already (read in the write's own transaction). */
-export const STORED_ROLLUPS = `
-SELECT idempotency_key, amount_nanos, request_count FROM ledger_entries
-WHERE idempotency_key IN (SELECT ${at("idempotencyKey")} FROM json_each(?1))`;
+/**
+ * What D1 holds of each bucket in ?1: the sums of its entries. A bucket's entries are its
+ * first (`rollupKey`) and the later deltas (`rollupKey#<cumulative count>`): the keys in
+ * [key, key + '$') ('#' sorts just before '$'; a bucket key ends with its minute, so no other
+ * bucket's key is in that range), a range of the unique index.
+ */
+const STORED = `
+WITH r AS (SELECT value AS v, ${at("idempotencyKey")} AS k FROM json_each(?1)),
+stored AS (
+  SELECT r.k, COALESCE(SUM(l.amount_nanos), 0) AS amount, COALESCE(SUM(l.request_count), 0) AS requests,
+    COALESCE(SUM(l.prompt_tokens), 0) AS prompt, COALESCE(SUM(l.completion_tokens), 0) AS completion,
+    COALESCE(SUM(l.detail ->> '$.fee'), 0) AS fee
+  FROM r LEFT JOIN ledger_entries AS l ON l.idempotency_key >= r.k AND l.idempotency_key < r.k || '$'
+  GROUP BY r.k),
+fresh AS (SELECT r.v, r.k, s.* FROM r JOIN stored AS s USING (k) WHERE (${at("requestCount", "r.v")}) > s.requests)`;
 
-/** Moves each account's balance by the new totals' difference from what is stored; first in the batch, before the upsert. */
-export const APPLY_ROLLUPS_TO_BALANCES = `
+/** What D1 holds of these buckets already (read in the write's own transaction, before it). */
+export const STORED_ROLLUPS = `${STORED}
+SELECT k AS idempotency_key, amount AS amount_nanos, requests AS request_count FROM stored`;
+
+/** Moves each account's balance by the new totals' difference from what is stored; first in the batch, before the insert. */
+export const APPLY_ROLLUPS_TO_BALANCES = `${STORED}
 INSERT INTO account_balances (account_id, balance_nanos)
-SELECT ${at("accountId", "r.value")}, SUM(${at("amountNanos", "r.value")} - COALESCE(l.amount_nanos, 0))
-FROM json_each(?1) AS r LEFT JOIN ledger_entries AS l ON l.idempotency_key = ${at("idempotencyKey", "r.value")}
-WHERE ${at("requestCount", "r.value")} > COALESCE(l.request_count, 0)
-GROUP BY 1
+SELECT ${at("accountId", "v")}, SUM((${at("amountNanos", "v")}) - amount) FROM fresh GROUP BY 1
 ON CONFLICT (account_id) DO UPDATE SET balance_nanos = balance_nanos + excluded.balance_nanos, updated_at = unixepoch() * 1000`;
 
-/** Inserts each bucket's entry, or raises it to the new totals (never lowers it: a stale retry writes nothing). */
-export const UPSERT_ROLLUPS = `
+/**
+ * Appends, for each bucket with more requests than D1 holds, one entry of the difference:
+ * amount, count, tokens, BYOK fee and per-provider figures, all new totals minus the sums of
+ * the bucket's stored entries. Never updates an entry (the ledger is append-only). Its key
+ * names the bucket (and, after the first, the cumulative count), so it cannot collide: a
+ * stale or repeated write finds no more requests than stored and inserts nothing.
+ */
+export const INSERT_ROLLUP_DELTAS = `${STORED},
+stored_providers AS (
+  SELECT r.k, p.key AS slug, SUM(p.value ->> 0) AS n0, SUM(p.value ->> 1) AS n1, SUM(p.value ->> 2) AS n2, SUM(p.value ->> 3) AS n3, SUM(p.value ->> 4) AS n4
+  FROM r JOIN ledger_entries AS l ON l.idempotency_key >= r.k AND l.idempotency_key < r.k || '$' JOIN json_each(l.detail, '$.providers') AS p
+  GROUP BY r.k, p.key),
+new_providers AS (
+  SELECT f.k, json_group_object(p.key, json_array(
+    (p.value ->> 0) - COALESCE(s.n0, 0), (p.value ->> 1) - COALESCE(s.n1, 0), (p.value ->> 2) - COALESCE(s.n2, 0),
+    (p.value ->> 3) - COALESCE(s.n3, 0), (p.value ->> 4) - COALESCE(s.n4, 0))) AS providers
+  FROM fresh AS f JOIN json_each(${at("detail", "f.v")}, '$.providers') AS p LEFT JOIN stored_providers AS s ON s.k = f.k AND s.slug = p.key
+  WHERE (p.value ->> 0) > COALESCE(s.n0, 0)
+  GROUP BY f.k)
 INSERT INTO ledger_entries (idempotency_key, account_id, workspace_id, api_key_id, kind, model, created_at, amount_nanos,
   request_count, prompt_tokens, completion_tokens, detail, description)
-SELECT ${at("idempotencyKey")}, ${at("accountId")}, ${at("workspaceId")}, ${at("apiKeyId")}, 'usage', ${at("model")}, ${at("minute")},
-  ${at("amountNanos")}, ${at("requestCount")}, ${at("promptTokens")}, ${at("completionTokens")}, ${at("detail")}, 'usage roll-up'
-FROM json_each(?1) WHERE true
-ON CONFLICT (idempotency_key) DO UPDATE SET amount_nanos = excluded.amount_nanos, request_count = excluded.request_count,
-  prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, detail = excluded.detail
-WHERE excluded.request_count > ledger_entries.request_count`;
+SELECT CASE WHEN f.requests = 0 THEN f.k ELSE f.k || '#' || (${at("requestCount", "f.v")}) END,
+  ${at("accountId", "f.v")}, ${at("workspaceId", "f.v")}, ${at("apiKeyId", "f.v")}, 'usage', ${at("model", "f.v")}, ${at("minute", "f.v")},
+  (${at("amountNanos", "f.v")}) - f.amount, (${at("requestCount", "f.v")}) - f.requests,
+  (${at("promptTokens", "f.v")}) - f.prompt, (${at("completionTokens", "f.v")}) - f.completion,
+  json_object('fee', ((${at("detail", "f.v")}) ->> '$.fee') - f.fee, 'providers', json(COALESCE(np.providers, '{}'))), 'usage roll-up'
+FROM fresh AS f LEFT JOIN new_providers AS np ON np.k = f.k`;
 
 /** Each key's last use: the latest of what is stored and what these roll-ups saw (rows: [keyId, usedAt]). */
 export const TOUCH_KEYS = `
@@ -133,7 +168,7 @@ FROM (SELECT value ->> 0 AS key_id, MAX(value ->> 1) AS at FROM json_each(?1) GR
 WHERE api_keys.id = used.key_id`;
 
 /**
- * Writes roll-ups in one D1 batch (a transaction: balance move, upsert, key use).
+ * Writes roll-ups in one D1 batch (a transaction: balance move, delta entries, key use).
  * Returns, per roll-up, by how much this write moved the ledger (0 for one D1 had already).
  */
 export async function writeRollups(db: D1Database, rollups: readonly Rollup[]): Promise<number[]> {
@@ -141,7 +176,7 @@ export async function writeRollups(db: D1Database, rollups: readonly Rollup[]): 
   const [stored] = await db.batch([
     db.prepare(STORED_ROLLUPS).bind(json),
     db.prepare(APPLY_ROLLUPS_TO_BALANCES).bind(json),
-    db.prepare(UPSERT_ROLLUPS).bind(json),
+    db.prepare(INSERT_ROLLUP_DELTAS).bind(json),
     db.prepare(TOUCH_KEYS).bind(JSON.stringify(rollups.map((r) => [r.apiKeyId, r.usedAt]))),
   ]);
   const before = new Map((stored!.results as { idempotency_key: string; amount_nanos: number; request_count: number }[]).map((r) => [r.idempotency_key, r]));
