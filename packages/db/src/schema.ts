@@ -86,10 +86,10 @@ export const ledgerEntries = sqliteTable(
     generationId: text("generation_id"),
     description: text("description"),
     createdAt: createdAt(),
-    // ── usage roll-ups only (idempotency key `rollup:…`): one entry per account, workspace, key, model and UTC minute,
+    // ── usage roll-ups only (idempotency key `rollup:…[#count]`): per account, workspace, key, model and UTC minute, append-only deltas,
     // written by the account's spend object from its per-request records (docs/accounts-and-spend.md) ──
     model: text("model"),
-    /** Requests summed in this roll-up; a roll-up is only ever raised to a larger count (a retry or a replay changes nothing). */
+    /** Requests in this entry (a bucket's requests are the sum of its entries; a retry or a replay appends nothing). */
     requestCount: integer("request_count"),
     promptTokens: integer("prompt_tokens"),
     completionTokens: integer("completion_tokens"),

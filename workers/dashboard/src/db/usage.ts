@@ -6,8 +6,9 @@ import type { Db } from "./client.ts";
 const DAY_MS = 24 * 3600 * 1000;
 
 /**
- * A workspace's spend since a time, one row per usage roll-up (the gateway's ledger entry per
- * key, model and minute: its exact charge and request count) plus, for the time before
+ * A workspace's spend since a time, one row per usage roll-up entry (the gateway's ledger entries
+ * per key, model and minute: the first, and any later delta; each its exact charge and request
+ * count, summed here) plus, for the time before
  * roll-ups, one per legacy `generations` row. Both are read through the (workspace_id,
  * created_at) indexes.
  */
