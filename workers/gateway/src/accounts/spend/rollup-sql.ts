@@ -110,8 +110,9 @@ export const rollupRow = (r: Rollup): unknown[] => FIELDS.map((f) => r[f]);
 /**
  * What D1 holds of each bucket in ?1: the sums of its entries. A bucket's entries are its
  * first (`rollupKey`) and the later deltas (`rollupKey#<cumulative count>`): the keys in
- * [key, key + '$') ('#' sorts just before '$'; a bucket key ends with its minute, so no other
- * bucket's key is in that range), a range of the unique index.
+ * [key, key + '$') ('#' sorts just before '$'; a bucket key ends with its minute, so another
+ * bucket's key could fall in the range only if its model id held a whole minute timestamp then
+ * one of ` !"#`), a range of the unique index.
  */
 const STORED = `
 WITH r AS (SELECT value AS v, ${at("idempotencyKey")} AS k FROM json_each(?1)),
