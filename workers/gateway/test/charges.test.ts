@@ -8,7 +8,7 @@ import { chargesFor } from "../src/accounts/charges.ts";
 import { costBoundNanos } from "../src/accounts/spend/cost-bound.ts";
 import { embeddingsCostBoundNanos } from "../src/accounts/spend/embeddings-cost-bound.ts";
 import type { GenerationOutcome } from "../src/inference/generation.ts";
-import { balanceOf, call, sseData } from "./setup/call.ts";
+import { balanceOf, call, firstRecord, sseData } from "./setup/call.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 import { type ScriptedUpstreams, scriptedUpstreams } from "./setup/upstreams.ts";
 
@@ -94,7 +94,7 @@ describe("through the gateway, an upstream reporting absurd usage is charged at 
 
   async function expectCharged(res: Response, nanos: number) {
     const id = res.headers.get("x-generation-id");
-    const row = await env.DB.prepare("SELECT status, cost_nanos FROM generations WHERE id = ?").bind(id).first<{ status: string; cost_nanos: number }>();
+    const row = await firstRecord<{ status: string; cost_nanos: number }>(tenant.accountId, "SELECT status, cost_nanos FROM generations WHERE id = ?", id);
     expect(row).toEqual({ status: "success", cost_nanos: nanos });
     expect(await balanceOf(tenant.accountId)).toBe(before - nanos);
   }

@@ -4,7 +4,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import worker from "../src/index.ts";
 import { countedPromptTokens, tokensOfBytes, utf8Bytes } from "../src/inference/relayed-tokens.ts";
-import { balanceOf, call, sseData } from "./setup/call.ts";
+import { balanceOf, call, firstRecord, sseData } from "./setup/call.ts";
 import { clearHealth, healthDetails } from "./setup/health.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 import { type ScriptedUpstreams, scriptedUpstreams } from "./setup/upstreams.ts";
@@ -176,9 +176,7 @@ async function leaveWhileWaiting(json: unknown, upstreamCalls: number): Promise<
 async function latestGeneration() {
   // settlement of an abandoned request runs in its own waitUntil: wait for its row
   for (let waited = 0; waited < 10_000; waited += 20) {
-    const row = await env.DB.prepare("SELECT status, error_code, cost_nanos, prompt_tokens, completion_tokens, attempts FROM generations WHERE account_id = ? ORDER BY created_at DESC LIMIT 1")
-      .bind(tenant.accountId)
-      .first<any>();
+    const row = await firstRecord<any>(tenant.accountId, "SELECT status, error_code, cost_nanos, prompt_tokens, completion_tokens, attempts FROM generations ORDER BY created_at DESC LIMIT 1");
     if (row) return row;
     await new Promise((ok) => setTimeout(ok, 20));
   }

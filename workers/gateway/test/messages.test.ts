@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../src/index.ts";
-import { balanceOf, call } from "./setup/call.ts";
+import { balanceOf, call, firstRecord } from "./setup/call.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 
 /** `POST /api/v1/messages`: Anthropic's Messages API in front of the chat pipeline. */
@@ -31,7 +31,7 @@ function events(text: string): Array<[string, any]> {
 }
 
 const generation = (id: string | null) =>
-  env.DB.prepare("SELECT status, provider, cost_nanos, prompt_tokens, completion_tokens FROM generations WHERE id = ?").bind(id).first<any>();
+  firstRecord<any>(tenant.accountId, "SELECT status, provider, cost_nanos, prompt_tokens, completion_tokens FROM generations WHERE id = ?", id);
 
 describe.each([
   ["an Anthropic-format model", "mock/claude-echo", "mock-anthropic"],

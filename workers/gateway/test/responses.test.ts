@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call } from "./setup/call.ts";
+import { call, firstRecord } from "./setup/call.ts";
 import { seedTenant, type SeededTenant } from "./setup/seed.ts";
 
 /** `POST /api/v1/responses`: OpenAI's Responses API, stateless, in front of the chat pipeline. */
@@ -27,7 +27,7 @@ function events(text: string): any[] {
   return list;
 }
 
-const generation = (id: string | null) => env.DB.prepare("SELECT status, provider, cost_nanos FROM generations WHERE id = ?").bind(id).first<any>();
+const generation = (id: string | null) => firstRecord<any>(tenant.accountId, "SELECT status, provider, cost_nanos FROM generations WHERE id = ?", id);
 
 describe.each([
   ["an OpenAI-format model", "mock/echo"],
