@@ -1,10 +1,12 @@
 import { findModel } from "@switchyard/catalog";
+import { byokFeeNanos } from "@switchyard/fees";
 import { reconcileAccount } from "@switchyard/db";
 import { chatCompletionRequestSchema, embeddingsRequestSchema } from "@switchyard/schemas";
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AuthContext } from "../src/accounts/auth.ts";
 import { chargesFor } from "../src/accounts/charges.ts";
+import { byokCharge } from "../src/accounts/settle.ts";
 import { costBoundNanos } from "../src/accounts/spend/cost-bound.ts";
 import { embeddingsCostBoundNanos } from "../src/accounts/spend/embeddings-cost-bound.ts";
 import type { GenerationOutcome } from "../src/inference/generation.ts";
@@ -62,6 +64,25 @@ describe("chargesFor: the money invariant", () => {
   it("BYOK answers charge no usage (their fee is settled downstream); a negative cost charges nothing", () => {
     expect(chargesFor(outcome({ byok: true }), auth)).toEqual([]);
     expect(chargesFor(outcome({ costNanos: -5n }), auth)).toEqual([]);
+  });
+});
+
+describe("byokCharge: the BYOK fee under the same invariant", () => {
+  it("a BYOK answer counts its hosted-equivalent cost; a failure, nothing", () => {
+    expect(byokCharge(outcome({ byok: true }))).toEqual({ startedAt: 0, hostedCostNanos: 30_000 });
+    expect(byokCharge(outcome({ byok: true, status: "error", errorCode: 502 }))).toBeNull();
+    expect(byokCharge(outcome({ byok: false }))).toBeNull();
+  });
+
+  it("a BYOK stream the client left counts what was generated (its own key was billed for it); nothing relayed, nothing", () => {
+    expect(byokCharge(outcome({ byok: true, status: "cancelled", errorCode: 499, costNanos: 12_000n }))).toEqual({ startedAt: 0, hostedCostNanos: 12_000 });
+    expect(byokCharge(outcome({ byok: true, status: "cancelled", errorCode: 499, usage: null, costNanos: 0n }))).toBeNull();
+  });
+
+  it("absurd reported usage: the fee (5 % of the counted cost) is at most the reservation", () => {
+    const counted = byokCharge(outcome({ byok: true, costNanos: 3_000_000_000_000_000n, reservedNanos: 7_000n }))!;
+    expect(counted.hostedCostNanos).toBe(140_000);
+    expect(byokFeeNanos(BigInt(counted.hostedCostNanos))).toBe(7_000n);
   });
 });
 

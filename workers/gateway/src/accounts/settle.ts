@@ -1,8 +1,9 @@
+import { BYOK_FEE_PERCENT } from "@switchyard/fees";
 import type { Env } from "../env.ts";
 import type { GenerationOutcome } from "../inference/generation.ts";
 import { now } from "../lib/clock.ts";
 import type { AuthContext } from "./auth.ts";
-import { chargesFor } from "./charges.ts";
+import { chargesFor, withinReservation } from "./charges.ts";
 import { settleSpend } from "./spend/client.ts";
 import type { Settlement } from "./spend/types.ts";
 
@@ -30,7 +31,7 @@ export function settlementFor(auth: AuthContext, outcome: GenerationOutcome, at:
     accountId: auth.accountId,
     keyId: auth.keyId,
     usedAt: at,
-    byok: outcome.byok && outcome.status === "success" ? { startedAt: outcome.startedAt, hostedCostNanos: Number(outcome.costNanos) } : null,
+    byok: byokCharge(outcome),
     generation: {
       id: outcome.id,
       accountId: auth.accountId,
@@ -65,3 +66,19 @@ export function settlementFor(auth: AuthContext, outcome: GenerationOutcome, at:
     })),
   };
 }
+
+/**
+ * What a BYOK request is charged on: its hosted-equivalent cost, under the money
+ * invariant of charges.ts. A left stream counts with what was generated (the provider
+ * billed the workspace's own key for it); an upstream failure, or a request nothing
+ * reached, counts nothing. The fee is 5 % of this cost, so capping the cost at 20 ×
+ * the reservation (a BYOK attempt reserves its fee's bound) keeps the fee within it.
+ */
+export function byokCharge(outcome: GenerationOutcome): Settlement["byok"] {
+  if (!outcome.byok || outcome.status === "error" || outcome.costNanos <= 0n) return null;
+  const hosted = withinReservation(outcome.costNanos, outcome.reservedNanos * BYOK_FEE_DIVISOR);
+  return { startedAt: outcome.startedAt, hostedCostNanos: Number(hosted) };
+}
+
+/** The BYOK fee is BYOK_FEE_PERCENT (5 %) of the hosted-equivalent cost: a cost of reservation × 20 pays a fee of exactly the reservation. */
+const BYOK_FEE_DIVISOR = 100n / BYOK_FEE_PERCENT;
