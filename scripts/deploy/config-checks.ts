@@ -78,10 +78,12 @@ export function bindingNames(config: WorkerConfig): Set<string> {
   return new Set(kinds.flatMap((list: { binding?: string; name?: string }[]) => list.map((b) => b.binding ?? b.name ?? "")));
 }
 
-/** A binding the local (top-level) config has and the environment forgot: the deployed worker would find it undefined. */
+/** A binding or var the local (top-level) config has and the environment forgot: the deployed worker would find it undefined. */
 export function missingBindings(env: Environment, local: WorkerConfig, deployed: WorkerConfig): string[] {
   const have = bindingNames(deployed);
-  return [...bindingNames(local)].filter((name) => !have.has(name)).map((name) => `${deployed.name} [${env}]: binding ${name} is in the top level but not in [env.${env}]`);
+  const bindings = [...bindingNames(local)].filter((name) => !have.has(name)).map((name) => `${deployed.name} [${env}]: binding ${name} is in the top level but not in [env.${env}]`);
+  const vars = Object.keys(local.vars ?? {}).filter((name) => !(name in (deployed.vars ?? {}))).map((name) => `${deployed.name} [${env}]: var ${name} is in the top level but not in [env.${env}]`);
+  return [...bindings, ...vars];
 }
 
 /** Across environments: staging and production never share a database. */

@@ -2,7 +2,7 @@
  * `npm run deploy -- --env staging|production`: the whole system to Cloudflare.
  *
  * 1. The checks of deploy:check (bundles, configs, secrets): nothing is changed if one fails.
- * 2. The environment's D1 database, created when missing (by name, from the configs).
+ * 2. The environment's D1 database and R2 buckets, created when missing (by name, from the configs).
  * 3. Each wrangler.toml is copied beside itself with the database's id filled in
  *    (`wrangler.<env>.deploy.toml`, git-ignored), so the repo's configs keep placeholders.
  * 4. D1 migrations applied remotely, then the gateway (it defines the Durable Object
@@ -28,6 +28,19 @@ async function ensureDatabase(name: string): Promise<string> {
   }
   if (!db) throw new Error(`D1 database ${name} was not created`);
   return db.uuid;
+}
+
+/** Creates each R2 bucket the configs bind, unless it exists (wrangler says so and changes nothing). */
+async function ensureBuckets(names: string[]): Promise<void> {
+  for (const name of names) {
+    try {
+      await wranglerOutput(["r2", "bucket", "create", name]);
+      console.log(`created R2 bucket ${name}`);
+    } catch (error) {
+      const said = `${(error as { stdout?: string }).stdout ?? ""}${(error as { stderr?: string }).stderr ?? ""}`;
+      if (!/already exists/i.test(said)) throw error;
+    }
+  }
 }
 
 /** The config with this environment's database id in place of the placeholder. */
@@ -59,6 +72,7 @@ async function main(args: string[]): Promise<void> {
 
   const databaseName = readConfig(join(root, TARGETS[0]!.config), env).d1_databases[0]!.database_name!;
   const databaseId = await ensureDatabase(databaseName);
+  await ensureBuckets([...new Set(TARGETS.flatMap((t) => readConfig(join(root, t.config), env).r2_buckets.map((b: { bucket_name?: string }) => b.bucket_name ?? "")))].filter(Boolean));
   const configs = TARGETS.map((t) => ({ target: t, path: deployConfig(t.config, env, databaseName, databaseId) }));
 
   await wranglerShown(["d1", "migrations", "apply", "DB", "--remote", "--env", env, "-c", configs[0]!.path]);
