@@ -52,7 +52,6 @@ describe("sequential requests near a small key limit", () => {
       expect(res.status, await res.clone().text()).toBe(403);
       const required = usdToNanos(Number((await json(res)).error.metadata.required));
       const remaining = usdToNanos((await json(await call("/api/v1/key", { key: t.key }))).data.limit_remaining);
-      console.log("refused", i, required, remaining);
       // the documented bound: a refusal comes at most 1/20 of what is left early
       if (required <= remaining - Math.ceil(remaining / LEASE_HEADROOM)) early.push(`request ${i}: refused needing ${required} nanos while /key said ${remaining} remained`);
       // the limit is nearly used up: the loop is done
