@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../src/index.ts";
 import { call, json } from "./setup/call.ts";
 import { seedTenant } from "./setup/seed.ts";
+import { reserveOf, settlementOf, spendObjectOf } from "./setup/spend.ts";
 
 /**
  * Issue 19 (Low): sequential requests near a small key limit were refused early, far
@@ -64,5 +65,27 @@ describe("sequential requests near a small key limit", () => {
     const final = (await json(await call("/api/v1/key", { key: t.key }))).data;
     expect(final.limit_remaining).toBeGreaterThanOrEqual(0);
     expect(usdToNanos(final.usage)).toBeLessThanOrEqual(LIMIT_NANOS);
+  });
+});
+
+describe("the spend object: a request that ended holds its cost while its settlement is on its way", () => {
+  const A = 1_000_000;
+
+  it("an ended request's open hold drops to its cost before the next reserve is decided; never raised, never brought back", async () => {
+    const t = await seedTenant("ended-cost", 3 * A);
+    const spend = spendObjectOf(t);
+    expect(await spend.reserve(reserveOf(t, "first", 2 * A))).toEqual({ ok: true });
+    // without the first's cost, 2 A more does not fit in what 3 A leaves
+    expect(await spend.reserve(reserveOf(t, "second", 2 * A))).toMatchObject({ ok: false, status: 402 });
+    // the first ended costing A/4: the next reserve round trip says so, and fits
+    expect(await spend.reserveMany([reserveOf(t, "second", 2 * A)], [], [], [{ reservationId: "first", costNanos: A / 4 }])).toEqual([{ ok: true }]);
+    // what is left is exactly 3 A − A/4 − 2 A
+    expect(await spend.reserve(reserveOf(t, "third", (3 * A) / 4 + 1))).toMatchObject({ ok: false, status: 402 });
+    // a cost above its hold does not raise it; an unknown or settled request is not held again
+    await spend.reserveMany([], [], [], [{ reservationId: "second", costNanos: 3 * A }, { reservationId: "nobody", costNanos: A }]);
+    await spend.settle(settlementOf(t, "first", A / 4));
+    await spend.reserveMany([], [], [], [{ reservationId: "first", costNanos: 0 }]);
+    expect(await spend.reserve(reserveOf(t, "third", (3 * A) / 4 + 1))).toMatchObject({ ok: false, status: 402 });
+    expect(await spend.reserve(reserveOf(t, "third", (3 * A) / 4))).toEqual({ ok: true });
   });
 });
