@@ -21,11 +21,11 @@ const leased = new Map<string, { lease: Lease; boundNanos: number }>();
 /** Leases to end with the next reserve round trip of their account (nothing runs under them). */
 const ending = new Map<string, Set<Lease>>();
 /**
- * Requests of each account that ended here, with their cost, not yet sent to its spend object:
- * the next reserve round trip carries them, so that their holds drop from their bound to their
+ * Account → reservation id → cost of requests that ended here, until a reserve round trip
+ * carries them or their settlement is acknowledged: their holds drop from their bound to their
  * cost before that reserve is decided, without waiting for their settlements (SETTLE_AFTER_MS).
  */
-const endedCosts = new Map<string, EndedRequest[]>();
+const endedCosts = new Map<string, Map<string, number>>();
 /** How long a settlement round trip waits after the first settlement of an idle account (below). */
 const SETTLE_AFTER_MS = 10;
 /**
@@ -118,7 +118,7 @@ async function reserveBatch(env: Env, accountId: string, batch: ReserveRequest[]
   }
   const done = [...(ending.get(accountId) ?? [])];
   ending.delete(accountId);
-  const ended = endedCosts.get(accountId) ?? [];
+  const ended: EndedRequest[] = [...(endedCosts.get(accountId) ?? [])].map(([reservationId, costNanos]) => ({ reservationId, costNanos }));
   endedCosts.delete(accountId);
   // (cast: the RPC stub's mapped type loses the union's refusal branch)
   const answers = (await spendFor(env, accountId).reserveMany(toSend, [...asks.values()], done.map((l) => l.id), ended)) as ReserveResult[];
@@ -173,6 +173,7 @@ export async function settleSpend(env: Env, settlement: Settlement): Promise<voi
         await spendFor(env, settlement.accountId).settleMany(batch);
         return batch.map(() => null);
       });
+      forgetEnded(settlement); // acknowledged: held at its charge now
       break;
     } catch (error) {
       if (attempt === SETTLE_ATTEMPTS) {
@@ -192,15 +193,17 @@ export async function settleSpend(env: Env, settlement: Settlement): Promise<voi
  */
 export function answerEnded(settlement: Settlement): void {
   // under a lease it holds nothing of its own; a BYOK fee is only known when written
-  if (noted.has(settlement) || leased.has(settlement.reservationId) || settlement.byok) return;
-  noted.add(settlement);
-  const waiting = endedCosts.get(settlement.accountId) ?? [];
-  if (waiting.length >= MAX_ENDED_WAITING) return; // (their settlements lower their holds anyway)
-  waiting.push({ reservationId: settlement.reservationId, costNanos: settledCostNanos(settlement) });
+  if (leased.has(settlement.reservationId) || settlement.byok) return;
+  const waiting = endedCosts.get(settlement.accountId) ?? new Map<string, number>();
+  if (waiting.size >= MAX_ENDED_WAITING) return; // (their settlements lower their holds anyway)
+  waiting.set(settlement.reservationId, settledCostNanos(settlement));
   endedCosts.set(settlement.accountId, waiting);
 }
 
-const noted = new WeakSet<Settlement>();
+function forgetEnded(settlement: Settlement): void {
+  const waiting = endedCosts.get(settlement.accountId);
+  if (waiting?.delete(settlement.reservationId) && waiting.size === 0) endedCosts.delete(settlement.accountId);
+}
 /** At most this many ended requests of an account wait for its next reserve round trip. */
 const MAX_ENDED_WAITING = 1_000;
 
