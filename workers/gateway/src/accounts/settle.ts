@@ -4,7 +4,7 @@ import type { GenerationOutcome } from "../inference/generation.ts";
 import { now } from "../lib/clock.ts";
 import type { AuthContext } from "./auth.ts";
 import { chargesFor, withinReservation } from "./charges.ts";
-import { settleSpend } from "./spend/client.ts";
+import { answerEnded, settleSpend } from "./spend/client.ts";
 import type { Settlement } from "./spend/types.ts";
 
 /**
@@ -18,8 +18,10 @@ import type { Settlement } from "./spend/types.ts";
 export async function settleGeneration(env: Env, auth: AuthContext, outcome: GenerationOutcome, at = now()): Promise<void> {
   // Called as the answer is handed over: the bookkeeping waits for the next turn, so the
   // response (or a stream's last bytes) goes out first and is not held behind it.
+  const settlement = settlementFor(auth, outcome, at);
+  answerEnded(settlement); // its hold is its cost for a reserve sent before that turn (a client's next request)
   await new Promise((ok) => setTimeout(ok, 0));
-  await settleSpend(env, settlementFor(auth, outcome, at));
+  await settleSpend(env, settlement);
 }
 
 export function settlementFor(auth: AuthContext, outcome: GenerationOutcome, at: number): Settlement {

@@ -28,6 +28,15 @@ export const LEASE_HEADROOM = 20;
 /** Roll-ups per D1 batch (a group commit). */
 export const ROLLUPS_PER_BATCH = 200;
 
+/**
+ * A request that has ended, with what it cost, whose settlement is still on its way:
+ * its hold drops to that cost (client.ts sends it with the isolate's next reserve).
+ */
+export interface EndedRequest {
+  reservationId: string;
+  costNanos: number;
+}
+
 /** A settlement just recorded: what to hold for it until its roll-up is in D1. */
 interface Recorded {
   id: string;
@@ -154,10 +163,12 @@ export class AccountSpend extends DurableObject<Env> {
    * a batch from one isolate). With `asks`, first grants what leases it can (each
    * held like a reservation, sized from the first request of its scope); a request
    * its scope's new lease has room for is answered with the lease's id and holds
-   * nothing of its own. `ending`: leases the isolate is done with, released first.
+   * nothing of its own. `ending`: leases the isolate is done with, released first;
+   * `ended`: requests of the isolate that have ended, whose holds drop to their cost first.
    */
-  async reserveMany(requests: ReserveRequest[], asks: LeaseAsk[] = [], ending: string[] = []): Promise<ReserveResult[]> {
+  async reserveMany(requests: ReserveRequest[], asks: LeaseAsk[] = [], ending: string[] = [], ended: EndedRequest[] = []): Promise<ReserveResult[]> {
     this.endLeases(ending);
+    this.lowerToCost(ended);
     const room = new Map<string, { id: string; left: number }>();
     for (const ask of asks) {
       const like = requests.find((r) => r.scope === ask.scope);
@@ -181,6 +192,19 @@ export class AccountSpend extends DurableObject<Env> {
   /** Stops holding these leases: the isolate has no request under them left (lease-book.ts). */
   endLeases(ids: string[]): void {
     for (const id of ids) if (this.reservations.get(id)?.expiresAt) this.setReservation(id, null);
+  }
+
+  /**
+   * A request that ended holds its cost, not its bound, while its settlement is on its
+   * way: a client's next request, sent as its answer arrives, is not refused for the
+   * bound of the one before (issue 19). Only an open hold is lowered, never raised nor
+   * recreated: a settled or rolled-up request is already held at its charge, or not at all.
+   */
+  private lowerToCost(ended: EndedRequest[]): void {
+    for (const { reservationId, costNanos } of ended) {
+      const held = this.reservations.get(reservationId);
+      if (held && held.expiresAt !== null && costNanos >= 0 && costNanos < held.amount) this.setReservation(reservationId, { ...held, amount: costNanos });
+    }
   }
 
   /** Several settlements, acknowledged together once stored (one round trip for a batch from one isolate). */

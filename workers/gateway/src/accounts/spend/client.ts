@@ -4,6 +4,7 @@ import { now } from "../../lib/clock.ts";
 import { Coalescer } from "../../lib/coalesce.ts";
 import { randomId } from "../../lib/ids.ts";
 import type { AuthContext } from "../auth.ts";
+import type { EndedRequest } from "./account-spend.ts";
 import { type Lease, LEASE_IDLE_MS, LEASE_REQUESTS, LeaseBook } from "./lease-book.ts";
 import { type LeaseAsk, type ReserveRequest, type ReserveResult, type Settlement, settledCostNanos } from "./types.ts";
 
@@ -19,6 +20,12 @@ const leases = new LeaseBook();
 const leased = new Map<string, { lease: Lease; boundNanos: number }>();
 /** Leases to end with the next reserve round trip of their account (nothing runs under them). */
 const ending = new Map<string, Set<Lease>>();
+/**
+ * Account → reservation id → cost of requests that ended here, until a reserve round trip
+ * carries them or their settlement is acknowledged: their holds drop from their bound to their
+ * cost before that reserve is decided, without waiting for their settlements (SETTLE_AFTER_MS).
+ */
+const endedCosts = new Map<string, Map<string, number>>();
 /** How long a settlement round trip waits after the first settlement of an idle account (below). */
 const SETTLE_AFTER_MS = 10;
 /**
@@ -111,8 +118,10 @@ async function reserveBatch(env: Env, accountId: string, batch: ReserveRequest[]
   }
   const done = [...(ending.get(accountId) ?? [])];
   ending.delete(accountId);
+  const ended: EndedRequest[] = [...(endedCosts.get(accountId) ?? [])].map(([reservationId, costNanos]) => ({ reservationId, costNanos }));
+  endedCosts.delete(accountId);
   // (cast: the RPC stub's mapped type loses the union's refusal branch)
-  const answers = (await spendFor(env, accountId).reserveMany(toSend, [...asks.values()], done.map((l) => l.id))) as ReserveResult[];
+  const answers = (await spendFor(env, accountId).reserveMany(toSend, [...asks.values()], done.map((l) => l.id), ended)) as ReserveResult[];
   const at = now();
   for (const ask of asks.values()) {
     const covered = toSend.filter((_, i) => {
@@ -155,6 +164,8 @@ export async function settleSpend(env: Env, settlement: Settlement): Promise<voi
     // a BYOK fee is only known when written: keep the whole bound promised
     const cost = settlement.byok ? underLease.boundNanos : settledCostNanos(settlement);
     leases.requestEnded(underLease.lease, underLease.boundNanos, cost);
+  } else {
+    answerEnded(settlement);
   }
   for (let attempt = 1; ; attempt++) {
     try {
@@ -162,6 +173,7 @@ export async function settleSpend(env: Env, settlement: Settlement): Promise<voi
         await spendFor(env, settlement.accountId).settleMany(batch);
         return batch.map(() => null);
       });
+      forgetEnded(settlement); // acknowledged: held at its charge now
       break;
     } catch (error) {
       if (attempt === SETTLE_ATTEMPTS) {
@@ -173,6 +185,27 @@ export async function settleSpend(env: Env, settlement: Settlement): Promise<voi
   }
   if (underLease) await afterAcknowledged(env, underLease.lease);
 }
+
+/**
+ * A request's answer is handed over and this is its settlement: the isolate's next reserve
+ * round trip of the account lowers its hold to its cost, even one sent before the settlement
+ * itself goes (SETTLE_AFTER_MS later). Call it as the answer ends; settleSpend calls it too.
+ */
+export function answerEnded(settlement: Settlement): void {
+  // under a lease it holds nothing of its own; a BYOK fee is only known when written
+  if (leased.has(settlement.reservationId) || settlement.byok) return;
+  const waiting = endedCosts.get(settlement.accountId) ?? new Map<string, number>();
+  if (waiting.size >= MAX_ENDED_WAITING) return; // (their settlements lower their holds anyway)
+  waiting.set(settlement.reservationId, settledCostNanos(settlement));
+  endedCosts.set(settlement.accountId, waiting);
+}
+
+function forgetEnded(settlement: Settlement): void {
+  const waiting = endedCosts.get(settlement.accountId);
+  if (waiting?.delete(settlement.reservationId) && waiting.size === 0) endedCosts.delete(settlement.accountId);
+}
+/** At most this many ended requests of an account wait for its next reserve round trip. */
+const MAX_ENDED_WAITING = 1_000;
 
 /**
  * A lease nothing is left under ends: at once if it is retired, else once no
