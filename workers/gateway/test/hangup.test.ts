@@ -45,12 +45,19 @@ const chatRequestOf = (path: Path, body: unknown) =>
 const textOf = (path: Path, chunk: any): string => (path === "chat" ? (chunk.choices?.[0]?.delta?.content ?? "") : (chunk.choices?.[0]?.text ?? ""));
 
 /** Streams a request in-process and hangs up once `enough` says so of the text received; returns the generation id and that text. */
-async function hangUp(path: Path, body: unknown, enough: (text: string) => boolean): Promise<{ id: string; received: string }> {
+/**
+ * `how`: "cancel" — the response body is cancelled (the gateway's next write fails);
+ * "signal" — the request's signal aborts first, as a real disconnect does under wrangler dev
+ * (`enable_request_signal`): the upstream read is aborted before any write fails.
+ */
+async function hangUp(path: Path, body: unknown, enough: (text: string) => boolean, how: "cancel" | "signal" = "cancel"): Promise<{ id: string; received: string }> {
   const ctx = createExecutionContext();
+  const disconnect = new AbortController();
   const request = new Request(`http://gateway.test${URL_OF[path]}`, {
     method: "POST",
     headers: { authorization: `Bearer ${tenant.key}`, "content-type": "application/json" },
     body: JSON.stringify(body),
+    signal: disconnect.signal,
   });
   const res = await worker.fetch(request, { ...env, ...upstreams.env }, ctx);
   expect(res.status).toBe(200);
@@ -65,6 +72,10 @@ async function hangUp(path: Path, body: unknown, enough: (text: string) => boole
     const cut = buffered.lastIndexOf("\n\n");
     for (const data of sseData(buffered.slice(0, cut + 2))) if (data !== "[DONE]") received += textOf(path, JSON.parse(data));
     buffered = buffered.slice(cut + 2);
+  }
+  if (how === "signal") {
+    disconnect.abort(); // the client goes away: its request's signal first
+    await new Promise((ok) => setTimeout(ok, 50));
   }
   await reader.cancel(); // the client goes away
   await waitOnExecutionContext(ctx);
@@ -159,6 +170,21 @@ describe.each(FORMATS)("$name: a client that hangs up mid-stream pays for what w
       expect(await keyUsageNanos()).toBe(usageBefore + nanos);
       expect(await healthDetails()).toEqual([]); // a client leaving says nothing about the provider
     });
+  });
+});
+
+describe.each(FORMATS)("$name: a disconnect seen first on the request's signal is the client leaving, not a provider failure", ({ model }) => {
+  it("cancelled (499), charged what was generated, the provider's health untouched", async () => {
+    const body = bodyOf("chat", model, PROMPT, { stream: true });
+    const before = await balanceOf(tenant.accountId);
+    upstreams.cancelled.length = 0;
+    const { id, received } = await hangUp("chat", body, (text) => words(text) >= words(ANSWER) - 2, "signal");
+    expect(received.length).toBeLessThan(ANSWER.length);
+    const gen = await generationOf(id);
+    expect(gen).toMatchObject({ status: "cancelled", cancelled: true });
+    expect(gen.total_cost).toBeGreaterThan(0);
+    expect(await balanceOf(tenant.accountId)).toBe(before - Math.round(gen.total_cost * 1e9));
+    expect(await healthDetails()).toEqual([]);
   });
 });
 

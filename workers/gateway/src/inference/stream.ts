@@ -23,7 +23,12 @@ export function streamResponse(
   committed: Committed,
   start: GenerationStart,
   onEnd: (outcome: GenerationOutcome) => Promise<void>,
-  options: { request: Pick<ChatCompletionRequest, "messages" | "tools" | "response_format">; idleTimeoutMs?: number | undefined },
+  options: {
+    request: Pick<ChatCompletionRequest, "messages" | "tools" | "response_format">;
+    idleTimeoutMs?: number | undefined;
+    /** The client's request signal: its disconnect also aborts the upstream read, which is then the client's leaving, not a provider failure. */
+    signal?: AbortSignal;
+  },
 ): { body: ReadableStream<Uint8Array>; ended: Promise<void> } {
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
   const { planned, provider, attempts, byok } = committed;
@@ -126,7 +131,7 @@ export function streamResponse(
     return { status: "error", code: 408 } as const;
   };
 
-  const pump = async (): Promise<{ status: "success" | "error"; code?: number }> => {
+  const pump = async (): Promise<{ status: GenerationOutcome["status"]; code?: number }> => {
     for (;;) {
       let events: StreamEvent[];
       let upstreamDone = false;
@@ -140,6 +145,7 @@ export function streamResponse(
           read = await reader.read();
         } catch {
           if (stalled) return endStalled();
+          if (options.signal?.aborted) return { status: "cancelled", code: 499 };
           upstreamFailed({ status: 502, message: "stream failed", retryable: true });
           await writer.write(errorChunk(502, `Provider ${provider.name} stream failed before it was complete`));
           return { status: "error", code: 502 };

@@ -63,7 +63,7 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
   const headers = { "x-generation-id": id, "x-switchyard-provider": committed.provider.slug, "x-switchyard-attempts": attemptsHeader(committed.attempts) };
 
   if (stream) {
-    const { body, ended } = streamResponse(committed, start, settle, { request, idleTimeoutMs: Number(env.STREAM_IDLE_TIMEOUT_MS) || undefined });
+    const { body, ended } = streamResponse(committed, start, settle, { request, idleTimeoutMs: Number(env.STREAM_IDLE_TIMEOUT_MS) || undefined, signal: c.req.raw.signal });
     c.executionCtx.waitUntil(ended);
     return new Response(body, {
       headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
