@@ -58,4 +58,18 @@ describe("activity from the gateway's spend objects, charts from D1 roll-ups", (
     expect(text).toContain("4 requests");
     expect(text).toMatch(/Rolled sk-sy-v1-rollu… 4 \$0\.00203/);
   });
+
+  it("a call made a moment ago is on the overview and in the balance at once, not when its minute closes", async () => {
+    const { browser, workspaceId } = await signUp("fresh");
+    const keyId = `key_${workspaceId}`;
+    await env.DB.prepare("INSERT INTO api_keys (id, hash, prefix, name, workspace_id) VALUES (?, ?, 'sk-sy-v1-fresh', 'Fresh', ?)").bind(keyId, `hash_${workspaceId}`, workspaceId).run();
+    const accountId = await settleThroughTheGateway(workspaceId, keyId, 2); // one failure, one success of 7,000 nanos, this minute
+    const balanceBefore = (await row<{ b: number }>("SELECT balance_nanos AS b FROM account_balances WHERE account_id = ?", accountId))?.b ?? 0;
+    const page = await browser.get(`/w/${workspaceId}`);
+    const bars = [...page.html.matchAll(/<rect [^>]*data-day="([\d-]+)" data-series="([^"]+)"/g)].map((m) => m[2]);
+    expect(bars).toEqual(["mock/echo"]);
+    expect(visibleText(page.html)).toMatch(/Fresh sk-sy-v1-fresh… 2 \$0\.000007/); // two requests (one failed, not charged)
+    const balanceAfter = (await row<{ b: number }>("SELECT balance_nanos AS b FROM account_balances WHERE account_id = ?", accountId))!.b;
+    expect(balanceAfter).toBe(balanceBefore - 7_000);
+  });
 });

@@ -10,6 +10,7 @@ import { parseUsdToCents } from "../lib/money.ts";
 import { field, pageContext } from "../lib/page-context.ts";
 import { stripeClient } from "../lib/stripe.ts";
 import { notFoundPage } from "../middleware/error-pages.tsx";
+import { rolledUpFirst } from "../db/rolled-up-first.ts";
 
 const PRESETS_USD = [10, 20, 50, 100];
 const NANOS_PER_CENT = 10_000_000;
@@ -28,6 +29,7 @@ function amountCents(c: Context<AppEnv>, input: string): number | string {
 async function render(c: Context<AppEnv>, amountInput: string, error?: string, status: 200 | 400 | 502 = 200) {
   const db = dbOf(c.env.DB);
   const ws = c.get("workspace");
+  await rolledUpFirst(c.env, ws.accountId);
   const [balance, purchases] = await Promise.all([balanceNanos(db, ws.accountId), listPurchases(db, ws.accountId)]);
   const cents = amountInput ? amountCents(c, amountInput) : null;
   const problem = error ?? (typeof cents === "string" ? cents : undefined);
