@@ -2,7 +2,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { startMockUpstream } from "@switchyard/mock-upstream/node";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryD1, type RunningGateway, startGateway } from "./gateway-process.ts";
+import { type RunningGateway, startGateway } from "./gateway-process.ts";
 
 /**
  * Coding agents' APIs through wrangler dev with the unmodified official clients:
@@ -142,6 +142,9 @@ describe("a replayed agent session: ten tool turns with cache_control on the sys
       return data;
     };
 
+    const keyUsage = async () =>
+      ((await (await fetch(`${gateway.url}/api/v1/key`, { headers: { authorization: `Bearer ${gateway.apiKey}` } })).json()) as { data: { usage: number } }).data.usage;
+    const usageBefore = await keyUsage();
     const reads: number[] = [];
     for (let k = 0; k < 10; k++) {
       messages.push({ role: "user", content: [{ type: "text", text: `step ${k}: read file ${k}` }] });
@@ -164,13 +167,18 @@ describe("a replayed agent session: ten tool turns with cache_control on the sys
       .map((m, i) => (i === 1 ? { ...m, content: (m.content as Anthropic.ContentBlockParam[]).map((b) => (b.type === "thinking" ? { ...b, thinking: "edited" } : b)) } : m)) as Anthropic.MessageParam[];
     await expect(anthropic.messages.create({ model: "mock/claude-echo", max_tokens: 4096, thinking, tools, system, messages: tampered })).rejects.toBeInstanceOf(Anthropic.BadRequestError);
 
-    const list = ids.map((id) => `'${id}'`).join(",");
-    let charged = -1;
-    for (let i = 0; i < 100 && charged !== expectedNanos; i++) {
-      const [row] = await queryD1<{ n: number; total: number }>(gateway.stateDir, `SELECT COUNT(*) AS n, -COALESCE(SUM(amount_nanos), 0) AS total FROM ledger_entries WHERE kind = 'usage' AND generation_id IN (${list})`);
-      if (row?.n === ids.length) charged = row.total;
-      else await new Promise((ok) => setTimeout(ok, 200));
+    // every turn's record holds its exact cost, and the key's usage (the ledger's roll-ups) moved by exactly their sum
+    let recorded = 0;
+    for (const id of ids) {
+      let res = await fetch(`${gateway.url}/api/v1/generation?id=${id}`, { headers: { authorization: `Bearer ${gateway.apiKey}` } });
+      // (a settlement still on its way in waitUntil: asked again until recorded)
+      for (let waited = 0; res.status === 404 && waited < 20_000; waited += 100) {
+        await new Promise((ok) => setTimeout(ok, 100));
+        res = await fetch(`${gateway.url}/api/v1/generation?id=${id}`, { headers: { authorization: `Bearer ${gateway.apiKey}` } });
+      }
+      recorded += Math.round(((await res.json()) as { data: { total_cost: number } }).data.total_cost * 1e9);
     }
-    expect(charged).toBe(expectedNanos);
+    expect(recorded).toBe(expectedNanos);
+    expect(Math.round(((await keyUsage()) - usageBefore) * 1e9)).toBe(expectedNanos);
   }, 120_000);
 });
