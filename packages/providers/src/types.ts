@@ -79,6 +79,14 @@ export interface SseEvent {
 /** Turns SSE events into stream events; stateful per stream (tool-call indices, usage). */
 export interface StreamParser {
   push(event: SseEvent): StreamEvent[];
+  /**
+   * The usage the provider has reported so far, for formats that report it before their
+   * end marker but pass it on only there (Anthropic's message_start / message_delta,
+   * Gemini's cumulative usageMetadata). A new object each time a report arrives, the same
+   * one until then. A client that leaves mid-stream pays for what was generated, and
+   * these are the provider's own figures for it.
+   */
+  usageSoFar?(): TokenUsage | null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { SseEvent, StreamEvent, StreamParser } from "../types.ts";
+import type { SseEvent, StreamEvent, StreamParser, TokenUsage } from "../types.ts";
 import { anthropicStreamFailure } from "./errors.ts";
 import { ANTHROPIC_REASONING_FORMAT } from "../shared/reasoning.ts";
 import { type AnthropicUsage, anthropicFinishReason, anthropicUsage, reasoningDetailOf } from "./response.ts";
@@ -25,6 +25,12 @@ type Delta = Extract<StreamEvent, { type: "delta" }>;
  */
 export function createAnthropicStreamParser(): StreamParser {
   let usage: AnthropicUsage = {};
+  /** `usage` as reported so far, converted once per report (usageSoFar). */
+  let reported: TokenUsage | null = null;
+  const report = (from: AnthropicUsage | undefined) => {
+    usage = mergeUsage(usage, from);
+    reported = anthropicUsage(usage);
+  };
   const toolIndexOfBlock = new Map<number, number>();
 
   const delta = (d: Delta["delta"], extra: Partial<Delta> = {}): StreamEvent => ({ type: "delta", delta: d, ...extra });
@@ -32,6 +38,7 @@ export function createAnthropicStreamParser(): StreamParser {
     delta({ reasoning: text, reasoning_details: [{ type: "reasoning.text", text, format: ANTHROPIC_REASONING_FORMAT, index }] });
 
   return {
+    usageSoFar: () => reported,
     push(event: SseEvent): StreamEvent[] {
       let data: AnthropicEvent;
       try {
@@ -41,7 +48,7 @@ export function createAnthropicStreamParser(): StreamParser {
       }
       switch (data.type ?? event.event) {
         case "message_start":
-          usage = mergeUsage(usage, data.message?.usage);
+          report(data.message?.usage);
           return [delta({ role: "assistant", content: "" })];
         case "content_block_start": {
           const block = data.content_block;
@@ -69,14 +76,12 @@ export function createAnthropicStreamParser(): StreamParser {
           return [];
         }
         case "message_delta": {
-          usage = mergeUsage(usage, data.usage);
+          report(data.usage);
           const native = data.delta?.stop_reason ?? null;
           return [delta({}, { finishReason: anthropicFinishReason(native), nativeFinishReason: native })];
         }
-        case "message_stop": {
-          const final = anthropicUsage(usage);
-          return [...(final ? [{ type: "usage" as const, usage: final }] : []), { type: "done" }];
-        }
+        case "message_stop":
+          return [...(reported ? [{ type: "usage" as const, usage: reported }] : []), { type: "done" }];
         case "error":
           return [{ type: "error", failure: anthropicStreamFailure(data.error) }];
         default: // ping, content_block_stop, events added later

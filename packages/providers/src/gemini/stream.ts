@@ -15,6 +15,7 @@ export function createGeminiStreamParser(): StreamParser {
   let usage: TokenUsage | null = null;
 
   return {
+    usageSoFar: () => usage,
     push(event: SseEvent): StreamEvent[] {
       let chunk: GeminiResponse & { error?: Parameters<typeof geminiStreamFailure>[0] };
       try {

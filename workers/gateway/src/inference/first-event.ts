@@ -30,7 +30,7 @@ export type FirstEventResult = { ok: true; response: Response; stream: StreamSta
  */
 export async function awaitFirstEvent(response: Response, adapter: ProviderAdapter, signal: AbortSignal): Promise<FirstEventResult> {
   if (!response.body) return { ok: false, failure: emptyStream() };
-  const start: StreamStart = { reader: response.body.getReader(), decoder: new TextDecoder(), sse: new SseDecoder(), parser: withUsageReports(adapter.format, adapter.createStreamParser()), events: [] };
+  const start: StreamStart = { reader: response.body.getReader(), decoder: new TextDecoder(), sse: new SseDecoder(), parser: withUsageReports(adapter.createStreamParser()), events: [] };
   const { reader, events } = start;
   for (;;) {
     const read = await reader.read();

@@ -17,7 +17,10 @@ export function redactingSecret(adapter: ProviderAdapter, secret: string | undef
     parseError: (status, bodyText, headers) => scrub(adapter.parseError(status, bodyText, headers)),
     createStreamParser: () => {
       const parser = adapter.createStreamParser();
-      return { push: (event) => parser.push(event).map((e) => (e.type === "error" ? { ...e, failure: scrub(e.failure) } : e)) };
+      return {
+        push: (event) => parser.push(event).map((e) => (e.type === "error" ? { ...e, failure: scrub(e.failure) } : e)),
+        usageSoFar: parser.usageSoFar?.bind(parser),
+      };
     },
   };
 }

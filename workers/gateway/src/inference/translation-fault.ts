@@ -32,6 +32,7 @@ export function withTranslationFaults(adapter: ProviderAdapter): ProviderAdapter
     createStreamParser: () => {
       const parser = adapter.createStreamParser();
       return {
+        usageSoFar: parser.usageSoFar?.bind(parser),
         push(event) {
           try {
             return parser.push(event);
