@@ -8,15 +8,16 @@ import { answerEnded, settleSpend } from "./spend/client.ts";
 import type { Settlement } from "./spend/types.ts";
 
 /**
- * Records a finished generation (its stats, never its text) and debits what it
- * charges, through the account's spend object, which releases the request's
- * reservation in the same step. Failed, cut and cancelled requests are recorded
- * and never charged; a BYOK answer is charged the BYOK fee (past the monthly free
- * million) instead of usage. Retrying is safe: every ledger entry has an
- * idempotency key, and the BYOK counter chains on the generation insert.
+ * Records a finished generation (its stats, never its text) and what it charges in
+ * the account's spend object, which releases the request's reservation in the same
+ * step (D1 gets the charge later, in the object's per-minute roll-up). Failed requests
+ * are recorded and never charged; a left stream pays for what was generated; a BYOK
+ * answer is charged the BYOK fee (past the monthly free million) instead of usage.
+ * Retrying is safe: the generation id is the record's key in the object, and the BYOK
+ * counter moves in the same transaction as the record.
  */
 export async function settleGeneration(env: Env, auth: AuthContext, outcome: GenerationOutcome, at = now()): Promise<void> {
-  // Called as the answer is handed over: the bookkeeping waits for the next turn, so the
+  // Called as the answer is handed over: the round trip waits for the next turn, so the
   // response (or a stream's last bytes) goes out first and is not held behind it.
   const settlement = settlementFor(auth, outcome, at);
   answerEnded(settlement); // its hold is its cost for a reserve sent before that turn (a client's next request)

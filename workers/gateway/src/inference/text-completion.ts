@@ -1,5 +1,6 @@
-import { encodeSse, SseDecoder } from "@switchyard/providers";
+import { encodeSse } from "@switchyard/providers";
 import type { ChatCompletion, ChatCompletionChunk, TextCompletionChoice } from "@switchyard/schemas";
+import { rewriteSse } from "./sse-rewrite.ts";
 
 /**
  * The legacy `text_completion` shapes, made from the chat answers the gateway
@@ -59,27 +60,12 @@ export function textChunkFrom(chunk: ChatCompletionChunk): TextCompletion | null
 
 /** Rewrites a chat SSE stream as a legacy completion stream, event by event; `[DONE]` passes through. */
 export function textCompletionStream(): TransformStream<Uint8Array, Uint8Array> {
-  const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
-  const sse = new SseDecoder();
-  const rewrite = (events: { data: string }[], controller: TransformStreamDefaultController<Uint8Array>) => {
-    let out = "";
-    for (const { data } of events) {
-      if (data === "[DONE]") {
-        out += encodeSse(data);
-        continue;
-      }
+  return rewriteSse(
+    (data) => {
+      if (data === "[DONE]") return encodeSse(data);
       const legacy = textChunkFrom(JSON.parse(data) as ChatCompletionChunk);
-      if (legacy) out += encodeSse(JSON.stringify(legacy));
-    }
-    if (out) controller.enqueue(encoder.encode(out));
-  };
-  return new TransformStream({
-    transform(bytes, controller) {
-      rewrite(sse.push(decoder.decode(bytes, { stream: true })), controller);
+      return legacy ? encodeSse(JSON.stringify(legacy)) : "";
     },
-    flush(controller) {
-      rewrite(sse.flush(), controller);
-    },
-  });
+    () => "",
+  );
 }

@@ -1,5 +1,5 @@
 import type { ChatCompletionChunk, ReasoningDetail } from "@switchyard/schemas";
-import { rewriteSse } from "../sse-rewrite.ts";
+import { rewriteSse } from "../../inference/sse-rewrite.ts";
 import { anthropicError } from "./errors.ts";
 import { parseInput } from "./response.ts";
 import { anthropicUsageOf, stopReasonOf } from "./usage.ts";

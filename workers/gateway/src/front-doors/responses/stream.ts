@@ -1,5 +1,5 @@
 import type { ChatCompletionChunk, ReasoningDetail, ResponsesRequest } from "@switchyard/schemas";
-import { rewriteSse } from "../sse-rewrite.ts";
+import { rewriteSse } from "../../inference/sse-rewrite.ts";
 import { envelope, functionCallItem, messageItem, outputText, reasoningItem, responsesUsageOf, statusOf } from "./response.ts";
 
 type Json = Record<string, unknown>;

@@ -1,7 +1,8 @@
 import { SseDecoder } from "@switchyard/providers";
 
 /**
- * Rewrites the chat route's SSE stream event by event: `translate` gets each data payload
+ * Rewrites the chat route's SSE stream event by event, for the routes served through it
+ * (legacy completions, the agent front doors): `translate` gets each data payload
  * (`[DONE]` included) and returns the text to send for it; `end` what to send if the stream
  * stops without a translator having finished it. One write per upstream read, as the chat
  * stream does. Cancelling the result cancels the chat stream (and so the upstream read).
