@@ -9,6 +9,13 @@ import { configProblems, missingBindings, readConfig } from "../../scripts/deplo
 import { ENVIRONMENTS } from "../../scripts/deploy/targets.ts";
 
 const root = resolve(import.meta.dirname, "../..");
+/** A wrangler.toml of the test's own, in a folder of its own; returns its path. */
+function writeConfig(toml: string): string {
+  const config = join(mkdtempSync(join(tmpdir(), "switchyard-config-")), "wrangler.toml");
+  writeFileSync(config, toml);
+  return config;
+}
+
 /** Six dry-run bundles and their workerd start-ups on a loaded machine: minutes of headroom. */
 const BUNDLES_TIMEOUT_MS = 300_000;
 
@@ -32,10 +39,7 @@ describe("deploy: what CI can check without Cloudflare", () => {
   });
 
   it("a broken config is refused, each problem named", () => {
-    const dir = mkdtempSync(join(tmpdir(), "switchyard-config-"));
-    const config = join(dir, "wrangler.toml");
-    writeFileSync(
-      config,
+    const config = writeConfig(
       `name = "broken"
 main = "index.js"
 compatibility_date = "2026-04-01"
@@ -68,10 +72,7 @@ triggers = { crons = ["17 * *"] }
   });
 
   it("a binding the top level has and an environment forgot is named", () => {
-    const dir = mkdtempSync(join(tmpdir(), "switchyard-config-"));
-    const config = join(dir, "wrangler.toml");
-    writeFileSync(
-      config,
+    const config = writeConfig(
       `name = "w"
 main = "index.js"
 compatibility_date = "2026-04-01"
@@ -89,8 +90,8 @@ d1_databases = [{ binding = "DB", database_name = "prod", database_id = "x" }]
     const file = join(dir, "secrets.json");
     // names only, as `wrangler secret list` gives them: the billing worker lacks its webhook secret
     writeFileSync(file, JSON.stringify({ gateway: ["BYOK_MASTER_KEY", "OPENAI_API_KEY"], billing: ["STRIPE_SECRET_KEY"], dashboard: ["STRIPE_SECRET_KEY", "BYOK_MASTER_KEY"] }));
-    const run = promisify(execFile)(join(root, "node_modules/.bin/tsx"), ["scripts/deploy/check.ts", "--env", "production", "--secrets-from", file, "--secrets-only"], { cwd: root });
-    const failure = await run.then(
+    const preflight = () => promisify(execFile)(join(root, "node_modules/.bin/tsx"), ["scripts/deploy/check.ts", "--env", "production", "--secrets-from", file, "--secrets-only"], { cwd: root });
+    const failure = await preflight().then(
       () => null,
       (error: { code: number; stdout: string }) => error,
     );
@@ -101,7 +102,7 @@ d1_databases = [{ binding = "DB", database_name = "prod", database_id = "x" }]
     expect(failure?.stdout).toContain("Not ready to deploy production.");
 
     writeFileSync(file, JSON.stringify({ gateway: ["BYOK_MASTER_KEY", "OPENAI_API_KEY"], billing: ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"], dashboard: ["STRIPE_SECRET_KEY", "BYOK_MASTER_KEY"] }));
-    const ok = await promisify(execFile)(join(root, "node_modules/.bin/tsx"), ["scripts/deploy/check.ts", "--env", "production", "--secrets-from", file, "--secrets-only"], { cwd: root });
+    const ok = await preflight();
     expect(ok.stdout).toContain("Ready to deploy production.");
   });
 });
