@@ -27,10 +27,13 @@ const bytesOf = (text: string) => encoder.encode(text).byteLength;
 const jsonBytes = (value: unknown) => (value === undefined ? 0 : bytesOf(JSON.stringify(value)));
 const atLeast = (textBytes: number) => Math.ceil(textBytes / MAX_BYTES_PER_TOKEN);
 
-// The reserve and the failover loop both size the same request object: measured once.
-const chatSizes = new WeakMap<ChatCompletionRequest, PromptSize>();
+/** What a chat prompt's size is read from. */
+export type ChatPrompt = Pick<ChatCompletionRequest, "messages" | "tools" | "response_format">;
 
-export function chatPromptSize(request: ChatCompletionRequest): PromptSize {
+// The reserve, the failover loop and a left stream's count all size the same request object: measured once.
+const chatSizes = new WeakMap<ChatPrompt, PromptSize>();
+
+export function chatPromptSize(request: ChatPrompt): PromptSize {
   let size = chatSizes.get(request);
   if (size) return size;
   let textBytes = 0;

@@ -1,5 +1,5 @@
 import type { StreamEvent } from "@switchyard/providers";
-import type { ChatCompletionRequest } from "@switchyard/schemas";
+import { type ChatPrompt, chatPromptSize } from "./prompt-size.ts";
 
 /**
  * How the gateway counts tokens itself, for a stream the client left before the
@@ -19,8 +19,8 @@ export function tokensOfBytes(bytes: number): number {
   return Math.ceil(bytes / BYTES_PER_TOKEN);
 }
 
-export function countedPromptTokens(request: Pick<ChatCompletionRequest, "messages" | "tools" | "response_format">): number {
-  return tokensOfBytes(jsonBytes(request.messages) + jsonBytes(request.tools) + jsonBytes(request.response_format));
+export function countedPromptTokens(request: ChatPrompt): number {
+  return tokensOfBytes(chatPromptSize(request).maxTokens); // the JSON bytes the reserve counted, measured once
 }
 
 /** The UTF-8 bytes of the generated text one stream delta carries (0 for a role chunk or a bare finish). */
@@ -42,10 +42,4 @@ export function utf8Bytes(text: string | null | undefined): number {
     else bytes += 2;
   }
   return bytes;
-}
-
-const encoder = new TextEncoder();
-
-function jsonBytes(value: unknown): number {
-  return value === undefined ? 0 : encoder.encode(JSON.stringify(value)).byteLength;
 }

@@ -1,10 +1,11 @@
 import { encodeSse, SseEventTooLarge, type StreamEvent, type TokenUsage, type UpstreamFailure } from "@switchyard/providers";
-import type { ChatCompletionChunk, ChatCompletionRequest, FinishReason } from "@switchyard/schemas";
+import type { ChatCompletionChunk, FinishReason } from "@switchyard/schemas";
 import { withinReservation } from "../accounts/charges.ts";
 import type { Committed } from "./failover.ts";
 import { eventsOf, eventTooLarge } from "./first-event.ts";
 import { GeneratedUsage } from "./generated-usage.ts";
 import { costOf, type GenerationOutcome, type GenerationStart, usageBody } from "./generation.ts";
+import type { ChatPrompt } from "./prompt-size.ts";
 import { countedPromptTokens } from "./relayed-tokens.ts";
 
 const encoder = new TextEncoder();
@@ -24,7 +25,7 @@ export function streamResponse(
   start: GenerationStart,
   onEnd: (outcome: GenerationOutcome) => Promise<void>,
   options: {
-    request: Pick<ChatCompletionRequest, "messages" | "tools" | "response_format">;
+    request: ChatPrompt;
     idleTimeoutMs?: number | undefined;
     /** The client's request signal: its disconnect also aborts the upstream read, which is then the client's leaving, not a provider failure. */
     signal?: AbortSignal;
