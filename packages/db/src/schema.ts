@@ -13,6 +13,14 @@ export const users = sqliteTable("users", {
   id: text("id").primaryKey(),
   email: text("email").notNull().unique(),
   passwordHash: text("password_hash").notNull(),
+  emailVerifiedAt: integer("email_verified_at"),
+  /** TOTP secret (RFC 6238), AES-GCM sealed like BYOK keys; set while enrolling, live once `totpEnabledAt` is. */
+  totpCiphertext: text("totp_ciphertext"),
+  totpIv: text("totp_iv"),
+  totpKeyVersion: integer("totp_key_version"),
+  totpEnabledAt: integer("totp_enabled_at"),
+  /** Set when the user's personal data was removed (account deletion): the row stays for the ledger's references. */
+  deletedAt: integer("deleted_at"),
   createdAt: createdAt(),
 });
 
@@ -20,6 +28,10 @@ export const users = sqliteTable("users", {
 export const accounts = sqliteTable("accounts", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
+  /** An owner requires every member to sign in with a second factor. */
+  requireTotp: bool("require_totp"),
+  /** Deleted accounts keep their ledger (money records the law requires); everything else is gone. */
+  deletedAt: integer("deleted_at"),
   createdAt: createdAt(),
 });
 
@@ -34,6 +46,18 @@ export const workspaces = sqliteTable(
     monthlyBudgetNanos: integer("monthly_budget_nanos"),
     /** JSON of the `provider` preferences object applied to every request. */
     providerPreferences: text("provider_preferences"),
+    /** Rate limits over the whole workspace (null: none); LiteLLM's names. */
+    rpmLimit: integer("rpm_limit"),
+    tpmLimit: integer("tpm_limit"),
+    maxParallelRequests: integer("max_parallel_requests"),
+    /** The exact-match response cache is on for every request of the workspace (a request can also opt in). */
+    responseCache: bool("response_cache"),
+    responseCacheTtlSeconds: integer("response_cache_ttl_seconds"),
+    /** JSON guardrails: model allow/deny lists, a max_tokens cap, prompt redaction. Null: none. */
+    guardrails: text("guardrails"),
+    /** Spend limit per end user (`user`) per UTC month, in nano-dollars. Null: none. */
+    userMonthlyLimitNanos: integer("user_monthly_limit_nanos"),
+    deletedAt: integer("deleted_at"),
     createdAt: createdAt(),
   },
   (t) => [index("workspaces_account_idx").on(t.accountId)],
@@ -62,6 +86,10 @@ export const apiKeys = sqliteTable(
     kind: text("kind", { enum: ["inference", "management"] }).notNull().default("inference"),
     limitNanos: integer("limit_nanos"),
     limitReset: text("limit_reset", { enum: ["none", "daily", "weekly", "monthly"] }).notNull().default("none"),
+    /** Rate limits of this key (null: none); LiteLLM's names. */
+    rpmLimit: integer("rpm_limit"),
+    tpmLimit: integer("tpm_limit"),
+    maxParallelRequests: integer("max_parallel_requests"),
     disabled: bool("disabled"),
     expiresAt: integer("expires_at"),
     lastUsedAt: integer("last_used_at"),
@@ -210,3 +238,139 @@ export const stripeEvents = sqliteTable("stripe_events", {
   type: text("type").notNull(),
   processedAt: createdAt(),
 });
+
+/** Named request presets of a workspace: `"model": "@preset/name"` or `"preset": "name"`. */
+export const presets = sqliteTable(
+  "presets",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    name: text("name").notNull(),
+    /** JSON: model, models (fallbacks), provider preferences, system prompt, default parameters. */
+    config: text("config").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at"),
+  },
+  (t) => [uniqueIndex("presets_workspace_name_idx").on(t.workspaceId, t.name)],
+);
+
+/** Single-use tokens sent by email or kept between sign-in steps; only their SHA-256 is stored. */
+export const authTokens = sqliteTable(
+  "auth_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    kind: text("kind", { enum: ["password_reset", "email_verify", "second_factor", "sso_state"] }).notNull(),
+    userId: text("user_id"),
+    /** JSON the step needs (an SSO login's PKCE verifier and nonce, a pending sign-in's target). */
+    data: text("data"),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("auth_tokens_user_idx").on(t.userId)],
+);
+
+/** One-time TOTP recovery codes; only their SHA-256 is stored. */
+export const recoveryCodes = sqliteTable(
+  "recovery_codes",
+  {
+    userId: text("user_id").notNull().references(() => users.id),
+    codeHash: text("code_hash").notNull(),
+    usedAt: integer("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
+);
+
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    email: text("email").notNull(),
+    role: text("role", { enum: ["owner", "admin", "member"] }).notNull(),
+    /** SHA-256 of the link's token. */
+    tokenHash: text("token_hash").notNull().unique(),
+    invitedBy: text("invited_by").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    acceptedAt: integer("accepted_at"),
+    revokedAt: integer("revoked_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("invitations_workspace_idx").on(t.workspaceId)],
+);
+
+/** The local mail sink: written only where no `send_email` binding is configured (wrangler dev, tests). */
+export const mailSink = sqliteTable("mail_sink", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  to: text("to").notNull(),
+  subject: text("subject").notNull(),
+  text: text("text").notNull(),
+  createdAt: createdAt(),
+});
+
+/** An account's OpenID Connect identity provider; the client secret is sealed like BYOK keys. */
+export const ssoConnections = sqliteTable("sso_connections", {
+  accountId: text("account_id").primaryKey().references(() => accounts.id),
+  issuer: text("issuer").notNull(),
+  clientId: text("client_id").notNull(),
+  secretCiphertext: text("secret_ciphertext").notNull(),
+  secretIv: text("secret_iv").notNull(),
+  secretKeyVersion: integer("secret_key_version").notNull(),
+  defaultRole: text("default_role", { enum: ["admin", "member"] }).notNull().default("member"),
+  /** Users of the claimed domains must sign in through the identity provider. */
+  passwordSignInForbidden: bool("password_sign_in_forbidden"),
+  createdAt: createdAt(),
+  updatedAt: integer("updated_at"),
+});
+
+/** Email domains claimed by an account's SSO: one account per domain. */
+export const ssoDomains = sqliteTable(
+  "sso_domains",
+  {
+    domain: text("domain").primaryKey(),
+    accountId: text("account_id").notNull().references(() => accounts.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("sso_domains_account_idx").on(t.accountId)],
+);
+
+/** Append-only record of every settings change: who, when, from where, before and after. Never prompt data. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: text("account_id").notNull(),
+    workspaceId: text("workspace_id"),
+    actorUserId: text("actor_user_id"),
+    /** The actor as shown: a user's email at the time, or "api key sk-…abcd". */
+    actor: text("actor").notNull(),
+    ipAddress: text("ip_address"),
+    action: text("action").notNull(),
+    target: text("target"),
+    before: text("before"),
+    after: text("after"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_log_account_idx").on(t.accountId, t.createdAt)],
+);
+
+/** Where a workspace's request logs are sent (OTLP/HTTP JSON or an HMAC-signed webhook). */
+export const broadcastDestinations = sqliteTable(
+  "broadcast_destinations",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    kind: text("kind", { enum: ["otlp", "webhook"] }).notNull(),
+    url: text("url").notNull(),
+    /** Sealed like BYOK keys: the webhook's HMAC secret, or OTLP headers as JSON. */
+    secretCiphertext: text("secret_ciphertext"),
+    secretIv: text("secret_iv"),
+    secretKeyVersion: integer("secret_key_version"),
+    /** Off by default: only metadata is sent. Never honoured for a ZDR workspace. */
+    includeContent: bool("include_content"),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index("broadcast_workspace_idx").on(t.workspaceId)],
+);
