@@ -142,6 +142,8 @@ describe("BYOK settlement is exactly once per generation", () => {
   const authFor = (t: SeededTenant): AuthContext => ({
     keyId: t.keyId, kind: "inference", name: "k", prefix: "sk-sy-v1-", disabled: false, expiresAt: null, limitNanos: null, limitReset: "none",
     workspaceId: t.workspaceId, accountId: t.accountId, monthlyBudgetNanos: null, zdr: false, euOnly: false, providerPreferences: null, keyHash: "x",
+    keyRpmLimit: null, keyTpmLimit: null, keyMaxParallelRequests: null, workspaceRpmLimit: null, workspaceTpmLimit: null, workspaceMaxParallelRequests: null,
+    responseCache: false, responseCacheTtlSeconds: null, guardrails: null, userMonthlyLimitNanos: null, deleted: false,
   });
   const outcome = (id: string, startedAt: number, costNanos = 1_000_000n): GenerationOutcome => ({
     id, model, endpoint: model.endpoints[0]!, provider: null, status: "success", usage: { promptTokens: 500, completionTokens: 250 },

@@ -28,7 +28,7 @@ export async function authenticate(db: D1Database, header: string | undefined, k
   if (!token) throw unauthorized("Missing API key: send Authorization: Bearer <key>");
   if (!KEY_PATTERN.test(token)) throw unauthorized("Invalid API key");
   const record = await cachedKey(token, () => loadKey(db, token), at);
-  if (!record) throw unauthorized("Invalid API key");
+  if (!record || record.deleted) throw unauthorized("Invalid API key");
   if (record.disabled) throw unauthorized("This API key is disabled");
   if (record.expiresAt !== null && record.expiresAt <= at) throw unauthorized("This API key has expired");
   if (!kinds.includes(record.kind)) {

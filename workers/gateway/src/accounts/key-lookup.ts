@@ -22,6 +22,22 @@ export interface KeyRecord {
   zdr: boolean;
   euOnly: boolean;
   providerPreferences: string | null;
+  /** Rate limits of the key and of its workspace (null: none). */
+  keyRpmLimit: number | null;
+  keyTpmLimit: number | null;
+  keyMaxParallelRequests: number | null;
+  workspaceRpmLimit: number | null;
+  workspaceTpmLimit: number | null;
+  workspaceMaxParallelRequests: number | null;
+  /** The workspace's response cache setting. */
+  responseCache: boolean;
+  responseCacheTtlSeconds: number | null;
+  /** JSON guardrails of the workspace (null: none). */
+  guardrails: string | null;
+  /** Spend limit per end user per UTC month (null: none). */
+  userMonthlyLimitNanos: number | null;
+  /** The workspace or its account was deleted: the key no longer works. */
+  deleted: boolean;
 }
 
 /** One D1 query: the key joined with its workspace. */
@@ -42,10 +58,24 @@ export async function lookupKey(db: D1Database, hash: string): Promise<KeyRecord
       zdr: workspaces.zdr,
       euOnly: workspaces.euOnly,
       providerPreferences: workspaces.providerPreferences,
+      keyRpmLimit: apiKeys.rpmLimit,
+      keyTpmLimit: apiKeys.tpmLimit,
+      keyMaxParallelRequests: apiKeys.maxParallelRequests,
+      workspaceRpmLimit: workspaces.rpmLimit,
+      workspaceTpmLimit: workspaces.tpmLimit,
+      workspaceMaxParallelRequests: workspaces.maxParallelRequests,
+      responseCache: workspaces.responseCache,
+      responseCacheTtlSeconds: workspaces.responseCacheTtlSeconds,
+      guardrails: workspaces.guardrails,
+      userMonthlyLimitNanos: workspaces.userMonthlyLimitNanos,
+      workspaceDeletedAt: workspaces.deletedAt,
     })
     .from(apiKeys)
     .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
     .where(eq(apiKeys.hash, hash))
     .limit(1);
-  return rows[0] ?? null;
+  const row = rows[0];
+  if (!row) return null;
+  const { workspaceDeletedAt, ...key } = row;
+  return { ...key, deleted: workspaceDeletedAt !== null };
 }
