@@ -110,6 +110,9 @@ ALTER TABLE `accounts` ADD `deleted_at` integer;--> statement-breakpoint
 ALTER TABLE `api_keys` ADD `rpm_limit` integer;--> statement-breakpoint
 ALTER TABLE `api_keys` ADD `tpm_limit` integer;--> statement-breakpoint
 ALTER TABLE `api_keys` ADD `max_parallel_requests` integer;--> statement-breakpoint
+ALTER TABLE `generations` ADD `end_user` text;--> statement-breakpoint
+ALTER TABLE `generations` ADD `redactions` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `generations` ADD `cache_hit` integer DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `users` ADD `email_verified_at` integer;--> statement-breakpoint
 ALTER TABLE `users` ADD `totp_ciphertext` text;--> statement-breakpoint
 ALTER TABLE `users` ADD `totp_iv` text;--> statement-breakpoint

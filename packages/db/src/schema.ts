@@ -193,6 +193,12 @@ export const generations = sqliteTable(
     ttftMs: integer("ttft_ms"),
     /** JSON list of {provider, status} for every endpoint tried. */
     attempts: text("attempts"),
+    /** The request's end user (`user`, `metadata.user_id`); SHA-256 hex for a ZDR request. */
+    endUser: text("end_user"),
+    /** Strings the workspace's guardrails redacted from the prompt before it left switchyard. */
+    redactions: integer("redactions").notNull().default(0),
+    /** Served from the response cache: no upstream call, zero upstream cost. */
+    cacheHit: bool("cache_hit"),
     createdAt: createdAt(),
   },
   (t) => [index("generations_workspace_idx").on(t.workspaceId, t.createdAt), index("generations_key_idx").on(t.apiKeyId, t.createdAt)],

@@ -34,6 +34,9 @@ function everyField(t: SeededTenant, id: string): GenerationRow {
     ttftMs: 55,
     attempts: JSON.stringify([{ provider: "provider-b", status: 200 }]),
     createdAt: MINUTE + 66,
+    endUser: "end-user-d",
+    redactions: 77,
+    cacheHit: true,
   };
 }
 
@@ -62,7 +65,7 @@ describe("per-request records and their roll-ups", () => {
       id: a.id, account_id: t.accountId, workspace_id: t.workspaceId, api_key_id: t.keyId, model: "vendor/model-a", provider: "provider-b",
       upstream_model: "upstream-c", status: "success", error_code: 499, prompt_tokens: 11, completion_tokens: 22, cost_nanos: 33_000, byok: 0,
       byok_fee_nanos: 0, streamed: 1, finish_reason: "length", latency_ms: 44, ttft_ms: 55, attempts: a.attempts, created_at: MINUTE + 66,
-      minute: MINUTE, rolled: 0,
+      minute: MINUTE, rolled: 0, end_user: "end-user-d", redactions: 77, cache_hit: 1,
     });
 
     await rolledUp(t.accountId);

@@ -54,6 +54,9 @@ export function settlementFor(auth: AuthContext, outcome: GenerationOutcome, at:
       latencyMs: elapsed,
       ttftMs: outcome.firstTokenAt ? outcome.firstTokenAt - outcome.startedAt : null,
       attempts: JSON.stringify(outcome.attempts),
+      endUser: outcome.endUser ?? null,
+      redactions: outcome.redactions ?? 0,
+      cacheHit: outcome.cacheHit ?? false,
       createdAt: at - elapsed, // when the request started, on the accounts clock
     },
     entries: charges.map((c) => ({

@@ -29,6 +29,12 @@ export interface GenerationOutcome {
   firstTokenAt?: number;
   endedAt: number;
   attempts: AttemptRecord[];
+  /** The request's end user (`user`, `metadata.user_id`), hashed for a ZDR request. */
+  endUser?: string | null;
+  /** Strings the workspace's guardrails redacted from the prompt. */
+  redactions?: number;
+  /** Served from the response cache (no upstream call). */
+  cacheHit?: boolean;
 }
 
 /** What a route knows of a request before the upstream call: its id, when it started, what was reserved for it. */

@@ -45,6 +45,9 @@ export const generation = new Hono<AppEnv>().get("/", requireKey(ANY_KEY), settl
       latency: g.ttftMs,
       generation_time: g.latencyMs,
       attempts: g.attempts ? JSON.parse(g.attempts) : [],
+      user: g.endUser,
+      cache_hit: g.cacheHit,
+      redactions: g.redactions,
     },
   });
 });

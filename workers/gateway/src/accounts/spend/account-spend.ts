@@ -5,7 +5,7 @@ import { nextReset, windowStart } from "../windows.ts";
 import { utcMonth } from "@switchyard/fees";
 import { byokRequestsIn, countByokRequest, seedByokMonth } from "../settle-byok.ts";
 import { readBalance, readSpend } from "./ledger-sql.ts";
-import { CREATE_RECORDS, type GenerationRecord, INSERT_RECORDS, MINUTE_MS, type RecordQuery, type RecordRow, recordRow, selectRecords, toRecord } from "./request-records.ts";
+import { addMissingRecordColumns, CREATE_RECORDS, type GenerationRecord, INSERT_RECORDS, MINUTE_MS, type RecordQuery, type RecordRow, recordRow, selectRecords, toRecord } from "./request-records.ts";
 import { type RecordReconciliation, reconcileRecords } from "./reconcile-records.ts";
 import { exportOldRecords, nextExportAt, retentionCutoff, retentionDays } from "./record-retention.ts";
 import { bucketTotals, type Rollup, rollupKey, worthWriting, writeRollups } from "./rollup-sql.ts";
@@ -107,6 +107,7 @@ export class AccountSpend extends DurableObject<Env> {
     sql.exec(`CREATE TABLE IF NOT EXISTS reservations (
       id TEXT PRIMARY KEY, amount INTEGER NOT NULL, key_id TEXT NOT NULL, workspace_id TEXT NOT NULL, expires_at INTEGER)`);
     for (const statement of CREATE_RECORDS) sql.exec(statement);
+    addMissingRecordColumns(sql);
     for (const r of sql.exec<{ id: string; amount: number; key_id: string; workspace_id: string; expires_at: number | null }>("SELECT * FROM reservations")) {
       this.reservations.set(r.id, { amount: r.amount, keyId: r.key_id, workspaceId: r.workspace_id, expiresAt: r.expires_at });
     }

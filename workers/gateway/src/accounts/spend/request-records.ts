@@ -17,7 +17,7 @@ export const MINUTE_MS = 60_000;
 const COLUMNS = [
   "id", "account_id", "workspace_id", "api_key_id", "model", "provider", "upstream_model", "status", "error_code",
   "prompt_tokens", "completion_tokens", "cost_nanos", "byok", "byok_fee_nanos", "streamed", "finish_reason",
-  "latency_ms", "ttft_ms", "attempts", "created_at", "minute",
+  "latency_ms", "ttft_ms", "attempts", "created_at", "minute", "end_user", "redactions", "cache_hit",
 ] as const;
 
 export const CREATE_RECORDS = [
@@ -26,7 +26,8 @@ export const CREATE_RECORDS = [
     provider TEXT, upstream_model TEXT, status TEXT NOT NULL, error_code INTEGER, prompt_tokens INTEGER NOT NULL DEFAULT 0,
     completion_tokens INTEGER NOT NULL DEFAULT 0, cost_nanos INTEGER NOT NULL DEFAULT 0, byok INTEGER NOT NULL DEFAULT 0,
     byok_fee_nanos INTEGER NOT NULL DEFAULT 0, streamed INTEGER NOT NULL DEFAULT 0, finish_reason TEXT, latency_ms INTEGER,
-    ttft_ms INTEGER, attempts TEXT, created_at INTEGER NOT NULL, minute INTEGER NOT NULL, rolled INTEGER NOT NULL DEFAULT 0)`,
+    ttft_ms INTEGER, attempts TEXT, created_at INTEGER NOT NULL, minute INTEGER NOT NULL, rolled INTEGER NOT NULL DEFAULT 0,
+    end_user TEXT, redactions INTEGER NOT NULL DEFAULT 0, cache_hit INTEGER NOT NULL DEFAULT 0)`,
   // what is still to roll up (small: at most the last minute or two, or what D1 refused)
   "CREATE INDEX IF NOT EXISTS generations_unrolled ON generations (minute) WHERE rolled = 0",
   // the dashboard's list, newest first, per workspace
@@ -36,6 +37,19 @@ export const CREATE_RECORDS = [
   // successful BYOK requests per UTC month ("YYYY-MM"): the free million is counted here, one account at a time
   "CREATE TABLE IF NOT EXISTS byok_months (month TEXT PRIMARY KEY, requests INTEGER NOT NULL)",
 ];
+
+/** Columns added after the table was first created: added to an existing object's table at start-up. */
+const ADDED_COLUMNS: Record<string, string> = {
+  end_user: "end_user TEXT",
+  redactions: "redactions INTEGER NOT NULL DEFAULT 0",
+  cache_hit: "cache_hit INTEGER NOT NULL DEFAULT 0",
+};
+
+/** Brings an object's records table made by an older version up to the current columns. */
+export function addMissingRecordColumns(sql: SqlStorage): void {
+  const present = new Set([...sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('generations')")].map((c) => c.name));
+  for (const [name, definition] of Object.entries(ADDED_COLUMNS)) if (!present.has(name)) sql.exec(`ALTER TABLE generations ADD COLUMN ${definition}`);
+}
 
 /** One record as the insert reads it; `costNanos` + `byokFeeNanos` is what the request is charged. */
 export function recordRow(g: GenerationRow, costNanos: number, byokFeeNanos: number, minute: number): unknown[] {
@@ -61,6 +75,9 @@ export function recordRow(g: GenerationRow, costNanos: number, byokFeeNanos: num
     attempts: g.attempts ?? null,
     created_at: g.createdAt ?? minute,
     minute,
+    end_user: g.endUser ?? null,
+    redactions: g.redactions ?? 0,
+    cache_hit: g.cacheHit ? 1 : 0,
   };
   return COLUMNS.map((c) => values[c]);
 }
@@ -94,6 +111,9 @@ export type RecordRow = {
   created_at: number;
   minute: number;
   rolled: number;
+  end_user: string | null;
+  redactions: number;
+  cache_hit: number;
 };
 
 /** A generation as the API shows it: the same whether read from the object or from D1's legacy rows. */
@@ -117,6 +137,9 @@ export interface GenerationRecord {
   ttftMs: number | null;
   attempts: string | null;
   createdAt: number;
+  endUser: string | null;
+  redactions: number;
+  cacheHit: boolean;
 }
 
 export function toRecord(r: Omit<RecordRow, "minute" | "rolled">): GenerationRecord {
@@ -140,6 +163,9 @@ export function toRecord(r: Omit<RecordRow, "minute" | "rolled">): GenerationRec
     ttftMs: r.ttft_ms,
     attempts: r.attempts,
     createdAt: r.created_at,
+    endUser: r.end_user,
+    redactions: r.redactions,
+    cacheHit: Boolean(r.cache_hit),
   };
 }
 
