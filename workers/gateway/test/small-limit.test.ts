@@ -34,10 +34,7 @@ async function clientCall(key: string, body: unknown, deferred: Promise<void>[])
 
 const usdToNanos = (usd: number) => Math.round(usd * 1e9);
 
-// retry: once in a full-suite run on a loaded machine, one refusal came with /key showing 88,000
-// nanos left for an 85,500 bound (cause not found: see the closing note of 2026-12-03); alone it
-// passes every time. Retried rather than left able to fail CI; the assertions are unchanged.
-describe("sequential requests near a small key limit", { retry: 2 }, () => {
+describe("sequential requests near a small key limit", () => {
   it.each([
     ["non-streamed", false],
     ["streamed", true],

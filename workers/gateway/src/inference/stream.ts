@@ -57,7 +57,8 @@ export function streamResponse(
   const chunk = (fields: Pick<ChatCompletionChunk, "choices"> & Partial<ChatCompletionChunk>): Uint8Array =>
     encoder.encode(`${head}${JSON.stringify(fields).slice(1)}\n\n`);
 
-  const finish = (status: GenerationOutcome["status"], errorCode?: number): Promise<void> => {
+  // async: runs at once up to settlement's first await, and a throw is a rejection, never a stream left open
+  const finish = async (status: GenerationOutcome["status"], errorCode?: number): Promise<void> => {
     // complete: the provider's usage; a client that left: what was generated up to then; an upstream failure: nothing
     if (status === "cancelled") usage = generated.usage(() => countedPromptTokens(options.request));
     return onEnd({
@@ -188,12 +189,17 @@ export function streamResponse(
     async ({ status, code }) => {
       clearTimeout(watchdog);
       if (status === "error") await writer.write(DONE).catch(() => {});
+      // Settled before the client can see the end: settlement marks the request ended at once (its
+      // hold drops to its cost for this isolate's next reserve) and sends its round trip a turn later,
+      // after the last bytes. A client sending its next request the moment this one's stream closes
+      // is then never refused for the bound of a request that has already ended.
+      const settled = finish(status, code);
       await writer.close().catch(() => {});
       // Nothing after the end matters. A complete answer's body is read to its end (what is left is
       // the transfer's last bytes), so its connection goes back to the pool: a cancelled body closes
       // it, and the next request would open a new one. Anything else is cancelled.
       const freed = status === "success" ? drain(reader) : reader.cancel();
-      await Promise.all([freed.catch(() => {}), finish(status, code)]);
+      await Promise.all([freed.catch(() => {}), settled]);
     },
     // A write failed: the client went away. Stop reading from the provider; it pays for what was generated.
     async () => {
