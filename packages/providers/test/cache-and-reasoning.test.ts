@@ -39,6 +39,16 @@ describe("Anthropic: cache breakpoints and thinking", () => {
     expect(body).not.toHaveProperty("temperature"); // Anthropic refuses temperature with thinking
   });
 
+  it("a tool loop whose last assistant turn has no signed thinking block (answered elsewhere, or reasoning excluded) goes without thinking instead of a 400", async () => {
+    const unsigned = conversation.messages.map((m) => (m.role === "assistant" ? { ...m, reasoning_details: [{ type: "reasoning.text" as const, text: "from another provider" }] } : m));
+    const { body } = await built(anthropicAdapter, { ...conversation, messages: unsigned }, target);
+    expect(body.messages[1].content).toEqual([{ type: "tool_use", id: "t1", name: "read", input: {} }]);
+    expect(body).not.toHaveProperty("thinking");
+    expect(body.temperature).toBe(0.5); // allowed again without thinking
+    // a plain conversation (no tool turn to resume) keeps its thinking
+    expect((await built(anthropicAdapter, ask("hi", { reasoning: { max_tokens: 2048 } }), target)).body.thinking).toEqual({ type: "enabled", budget_tokens: 2048 });
+  });
+
   it("an effort becomes a share of max_tokens (at least 1024, under max_tokens); no room, no thinking", async () => {
     expect((await built(anthropicAdapter, ask("hi", { max_tokens: 10_000, reasoning: { effort: "high" } }), target)).body.thinking).toEqual({ type: "enabled", budget_tokens: 8000 });
     expect((await built(anthropicAdapter, ask("hi", { max_tokens: 500, reasoning: { effort: "high" } }), target)).body).not.toHaveProperty("thinking");

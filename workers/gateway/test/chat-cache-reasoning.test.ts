@@ -32,8 +32,28 @@ describe("chat completions on an Anthropic-format model", () => {
     const next = (assistant: unknown) =>
       post({ model: "mock/claude-echo", max_tokens: 4096, reasoning: { effort: "low" }, tools, messages: [{ role: "user", content: "read a.txt" }, assistant, { role: "tool", tool_call_id: message.tool_calls[0].id, content: "body" }] });
     expect((await next(message)).status).toBe(200);
+    // edited thinking fails Anthropic's signature check: its 400
+    expect((await next({ ...message, reasoning_details: [{ ...message.reasoning_details[0], text: "edited" }] })).status).toBe(400);
+    // no thinking block at all (another provider answered that turn, or reasoning was excluded):
+    // Anthropic would refuse thinking here, so this turn is served without it
     const { reasoning_details: _dropped, ...withoutDetails } = message;
-    expect((await next(withoutDetails)).status).toBe(400);
+    const resumed = await next(withoutDetails);
+    expect(resumed.status).toBe(200);
+    expect(((await resumed.json()) as any).choices[0].message.reasoning).toBeUndefined();
+  });
+
+  it("reasoning.exclude: the model reasons (billed as completion tokens) but no reasoning comes back, streamed or not", async () => {
+    const ask = (stream: boolean) => post({ model: "mock/claude-echo", max_tokens: 4096, reasoning: { max_tokens: 1024, exclude: true }, stream, messages: [{ role: "user", content: "think quietly" }] });
+    const plain = (await (await ask(false)).json()) as any;
+    expect(plain.choices[0].message.content).toBe("Echo: think quietly");
+    expect(plain.choices[0].message).not.toHaveProperty("reasoning");
+    expect(plain.choices[0].message).not.toHaveProperty("reasoning_details");
+    expect(plain.usage.completion_tokens).toBeGreaterThan(3); // the thinking's words are counted
+    const chunks = sseData(await (await ask(true)).text()).filter((d) => d !== "[DONE]").map((d) => JSON.parse(d));
+    const deltas = chunks.flatMap((c) => c.choices.map((ch: any) => ch.delta));
+    expect(deltas.some((d) => "reasoning" in d || "reasoning_details" in d)).toBe(false);
+    expect(deltas.map((d) => d.content ?? "").join("")).toBe("Echo: think quietly");
+    expect(chunks.at(-1).usage.completion_tokens).toBe(plain.usage.completion_tokens);
   });
 
   it("a stream carries delta.reasoning and the signature in delta.reasoning_details before the content", async () => {

@@ -26,7 +26,7 @@ export function buildAnthropicRequest(req: ChatCompletionRequest, target: Upstre
   const maxTokens = maxOutputTokens(req) ?? target.maxOutput ?? FALLBACK_MAX_TOKENS;
   const body: Record<string, unknown> = { model: target.upstreamModel, max_tokens: maxTokens, messages };
   if (system.length) body.system = system;
-  const thinking = thinkingOf(req, maxTokens);
+  const thinking = resumesToolTurnWithoutThinking(messages) ? undefined : thinkingOf(req, maxTokens);
   if (thinking) body.thinking = thinking;
   // Anthropic's temperature range is 0–1; OpenAI's is 0–2. Thinking allows neither temperature nor top_k.
   if (req.temperature !== undefined && !thinking) body.temperature = Math.min(req.temperature, 1);
@@ -151,6 +151,20 @@ function thinkingBlock(detail: ReasoningDetail): Block[] {
   if (detail.type === "reasoning.text" && detail.signature) return [{ type: "thinking", thinking: detail.text ?? "", signature: detail.signature }];
   if (detail.type === "reasoning.encrypted" && detail.data) return [{ type: "redacted_thinking", data: detail.data }];
   return [];
+}
+
+/**
+ * With thinking on, Anthropic refuses a tool loop whose last assistant turn does not start
+ * with its thinking block (400 "a final assistant message must start with a thinking block").
+ * That turn has none when it was answered by another provider (failover, a session moved
+ * between models) or when the client excluded reasoning: such a request goes without
+ * thinking rather than failing.
+ */
+function resumesToolTurnWithoutThinking(messages: Array<{ role: string; content: Block[] }>): boolean {
+  const last = messages.filter((m) => m.role === "assistant").at(-1);
+  if (!last?.content.some((b) => b.type === "tool_use")) return false;
+  const first = last.content[0]?.type;
+  return first !== "thinking" && first !== "redacted_thinking";
 }
 
 /** `reasoning` as a thinking budget, which must stay under max_tokens (no room: no thinking). */

@@ -1,4 +1,5 @@
-import type { ChatCompletion } from "@switchyard/schemas";
+import type { ChatCompletion, ChatCompletionRequest } from "@switchyard/schemas";
+import { excludesReasoning, withoutReasoning } from "./exclude-reasoning.ts";
 import type { Committed } from "./failover.ts";
 import type { GenerationOutcome } from "./generation.ts";
 import { chargedNanos } from "../accounts/charges.ts";
@@ -9,7 +10,11 @@ import { answeredOutcome, type GenerationStart, usageBody } from "./generation.t
  * (readCompletion), in OpenAI's shape, with the gateway's id, the public model
  * id, the provider and the cost.
  */
-export function completeResponse(committed: Committed, outcome: GenerationStart): { body: ChatCompletion; outcome: GenerationOutcome } {
+export function completeResponse(
+  committed: Committed,
+  outcome: GenerationStart,
+  request: Pick<ChatCompletionRequest, "reasoning">,
+): { body: ChatCompletion; outcome: GenerationOutcome } {
   const { planned, provider, byok, completion: parsed } = committed;
   if (!parsed) throw new Error("completeResponse needs the answer read during failover");
   const settled = answeredOutcome(committed, outcome, parsed.usage, parsed.finishReason);
@@ -23,7 +28,7 @@ export function completeResponse(committed: Committed, outcome: GenerationStart)
     choices: [
       {
         index: 0,
-        message: parsed.message,
+        message: excludesReasoning(request) ? withoutReasoning(parsed.message) : parsed.message,
         finish_reason: parsed.finishReason,
         native_finish_reason: parsed.nativeFinishReason,
         logprobs: null,

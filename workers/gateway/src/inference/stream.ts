@@ -1,7 +1,8 @@
 import { encodeSse, SseEventTooLarge, type StreamEvent, type TokenUsage, type UpstreamFailure } from "@switchyard/providers";
-import type { ChatCompletionChunk, FinishReason } from "@switchyard/schemas";
+import type { ChatCompletionChunk, ChatCompletionRequest, FinishReason } from "@switchyard/schemas";
 import { withinReservation } from "../accounts/charges.ts";
 import type { Committed } from "./failover.ts";
+import { emptyDelta, excludesReasoning, withoutReasoning } from "./exclude-reasoning.ts";
 import { eventsOf, eventTooLarge } from "./first-event.ts";
 import { GeneratedUsage } from "./generated-usage.ts";
 import { costOf, type GenerationOutcome, type GenerationStart, usageBody } from "./generation.ts";
@@ -25,7 +26,7 @@ export function streamResponse(
   start: GenerationStart,
   onEnd: (outcome: GenerationOutcome) => Promise<void>,
   options: {
-    request: ChatPrompt;
+    request: ChatPrompt & Pick<ChatCompletionRequest, "reasoning">;
     idleTimeoutMs?: number | undefined;
     /** The client's request signal: its disconnect also aborts the upstream read, which is then the client's leaving, not a provider failure. */
     signal?: AbortSignal;
@@ -51,6 +52,7 @@ export function streamResponse(
     committed.reportFailure(f);
   };
   let firstTokenAt: number | undefined;
+  const excludeReasoning = excludesReasoning(options.request);
 
   // The fields every chunk repeats are serialised once per stream, not once per chunk.
   const head = `data: {"id":${JSON.stringify(start.id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(planned.model.id)},"provider":${JSON.stringify(provider.name)},`;
@@ -85,10 +87,12 @@ export function streamResponse(
       if (event.type === "delta") {
         firstTokenAt ??= Date.now();
         if (event.finishReason) finishReason = event.finishReason;
-        generated.add(event.delta);
+        generated.add(event.delta); // reasoning excluded or not, it was generated: a client that leaves pays for it
+        const delta = excludeReasoning ? withoutReasoning(event.delta) : event.delta;
+        if (delta !== event.delta && emptyDelta(delta, event.finishReason)) continue;
         out.push(
           chunk({
-            choices: [{ index: 0, delta: event.delta, finish_reason: event.finishReason ?? null, native_finish_reason: event.nativeFinishReason ?? null, logprobs: null }],
+            choices: [{ index: 0, delta, finish_reason: event.finishReason ?? null, native_finish_reason: event.nativeFinishReason ?? null, logprobs: null }],
           }),
         );
       } else if (event.type === "usage") {

@@ -69,7 +69,7 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
       headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
     });
   }
-  const { body: completion, outcome } = completeResponse(committed, start);
+  const { body: completion, outcome } = completeResponse(committed, start, request);
   c.executionCtx.waitUntil(settle(outcome));
   // A plain headers object, not c.json: hono copies more than one header into a Headers object of its own first.
   return new Response(JSON.stringify(completion), { headers: { ...headers, "content-type": "application/json" } });
